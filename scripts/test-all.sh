@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole suite: typecheck, the API tests on PGlite and on PostgreSQL, then the Label Studio SDK compatibility suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc --noEmit -p .
+echo "== API tests on PGlite (embedded) =="
+LABELFLEET_TEST_DB=pglite npx vitest run
+echo "== API tests on PostgreSQL =="
+LABELFLEET_TEST_DB=postgres npx vitest run
+echo "== Label Studio SDK compatibility suite =="
+bash compat/run.sh

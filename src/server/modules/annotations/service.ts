@@ -1,0 +1,96 @@
+import type { Db, Queryable } from '../../db/connection.js';
+import { AppError, notFound } from '../../errors.js';
+import { getManagedProject } from '../projects/service.js';
+import { getTask, refreshTaskCounters } from '../tasks/service.js';
+import { canManageProjects, type Actor } from '../users/service.js';
+import * as q from './queries.js';
+import type { AnnotationRow } from './queries.js';
+
+export type { AnnotationRow } from './queries.js';
+export { annotationsOfTasks, insertAnnotationBatch } from './queries.js';
+
+export interface AnnotationInput {
+  result?: unknown;
+  was_cancelled?: boolean;
+  ground_truth?: boolean;
+  lead_time?: number | null;
+  completed_by?: number | null;
+  parent_prediction?: number | null;
+  parent_annotation?: number | null;
+  draft_id?: number | null;
+}
+
+/** A result is a list of region objects (Label Studio stores nothing else). */
+export function checkResult(result: unknown, field = 'result'): unknown[] {
+  if (!Array.isArray(result)) throw new AppError('invalid', 'Validation error', { [field]: ['Expected a list of result items'] });
+  result.forEach((item, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new AppError('invalid', 'Validation error', { [field]: [`Item ${i} of the result must be an object`] });
+    }
+  });
+  return result;
+}
+
+export async function createAnnotation(db: Db, actor: Actor, taskId: number, input: AnnotationInput): Promise<AnnotationRow> {
+  const { task } = await getTask(db, actor, taskId);
+  const result = checkResult(input.result ?? []);
+  const completedBy = canManageProjects(actor) && input.completed_by ? input.completed_by : actor.id;
+  const id = await db.transaction(async (tx) => {
+    const annotationId = await q.insertAnnotation(tx, task.id, task.project_id, {
+      result,
+      completedBy,
+      wasCancelled: input.was_cancelled ?? false,
+      groundTruth: input.ground_truth ?? false,
+      leadTime: input.lead_time ?? null,
+      parentPrediction: input.parent_prediction ?? null,
+      parentAnnotation: input.parent_annotation ?? null,
+    });
+    await refreshTaskCounters(tx, task.project_id, [task.id]);
+    if (input.draft_id) await tx.query('DELETE FROM drafts WHERE id = $1 AND user_id = $2', [input.draft_id, actor.id]);
+    await tx.query('DELETE FROM drafts WHERE task_id = $1 AND user_id = $2 AND annotation_id IS NULL', [task.id, actor.id]);
+    await tx.query('DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2', [task.id, actor.id]);
+    return annotationId;
+  });
+  return (await q.findAnnotation(db, id))!;
+}
+
+export async function getAnnotation(db: Queryable, actor: Actor, id: number): Promise<AnnotationRow> {
+  const a = await q.findAnnotation(db, id);
+  if (!a) throw notFound();
+  await getTask(db, actor, a.task_id);
+  if (!canManageProjects(actor) && a.completed_by !== actor.id) throw notFound();
+  return a;
+}
+
+export async function listAnnotations(db: Queryable, actor: Actor, taskId: number): Promise<AnnotationRow[]> {
+  await getTask(db, actor, taskId);
+  const all = await q.annotationsOfTasks(db, [taskId]);
+  return canManageProjects(actor) ? all : all.filter((a) => a.completed_by === actor.id);
+}
+
+export async function updateAnnotation(db: Db, actor: Actor, id: number, input: AnnotationInput): Promise<AnnotationRow> {
+  const a = await getAnnotation(db, actor, id);
+  const result = input.result === undefined ? undefined : checkResult(input.result);
+  await db.transaction(async (tx) => {
+    await q.updateAnnotation(tx, id, { result, wasCancelled: input.was_cancelled, groundTruth: input.ground_truth, leadTime: input.lead_time ?? undefined, updatedBy: actor.id });
+    await refreshTaskCounters(tx, a.project_id, [a.task_id]);
+  });
+  return (await q.findAnnotation(db, id))!;
+}
+
+export async function deleteAnnotation(db: Db, actor: Actor, id: number): Promise<void> {
+  const a = await getAnnotation(db, actor, id);
+  await db.transaction(async (tx) => {
+    await q.deleteAnnotation(tx, id);
+    await refreshTaskCounters(tx, a.project_id, [a.task_id]);
+  });
+}
+
+export async function deleteAnnotationsOfTasks(db: Db, actor: Actor, projectId: number, taskIds: number[]): Promise<number> {
+  await getManagedProject(db, actor, projectId);
+  return db.transaction(async (tx) => {
+    const touched = await q.deleteAnnotationsOfTasks(tx, projectId, taskIds);
+    await refreshTaskCounters(tx, projectId, touched);
+    return touched.length;
+  });
+}

@@ -1,0 +1,139 @@
+import type { Db, Queryable } from '../../db/connection.js';
+import { AppError } from '../../errors.js';
+import { insertAnnotationBatch } from '../annotations/service.js';
+import { checkTaskData, remapUndefinedKey } from '../labelconfig/task-data.js';
+import type { LabelConfig } from '../labelconfig/parse.js';
+import { insertPredictions } from '../predictions/service.js';
+import { getManagedProject, projectConfig, type ProjectRow } from '../projects/service.js';
+import { insertTaskBatch, refreshTaskCounters, reserveInnerIds } from '../tasks/service.js';
+import type { Actor } from '../users/service.js';
+import type { RawItem } from './sources.js';
+
+const BATCH = 2000;
+
+export interface ImportSource {
+  format: string;
+  items: AsyncIterable<RawItem>;
+  fileUploadId: number | null;
+}
+
+export interface ImportSummary {
+  task_count: number;
+  annotation_count: number;
+  prediction_count: number;
+  predictions_count: number;
+  duration: number;
+  file_upload_ids: number[];
+  could_be_tasks_list: boolean;
+  found_formats: string[];
+  data_columns: string[];
+  task_ids?: number[];
+}
+
+interface PendingTask {
+  index: number;
+  json: string;
+  annotations: unknown[];
+  predictions: unknown[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const short = (v: unknown) => {
+  const s = JSON.stringify(v) ?? '';
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+};
+
+/** Checks one imported item and turns it into the row text for the batch insert; throws with the item's position. */
+function prepareItem(cfg: LabelConfig, item: RawItem, columns: Set<string>): PendingTask {
+  const { index, value } = item;
+  const fail = (msg: string): never => {
+    throw new AppError('invalid', 'Validation error', { non_field_errors: [`Error at item ${index}: ${msg} :: ${short(value)}`] });
+  };
+  if (!isObject(value)) return fail('a task must be a JSON object');
+  const wrapped = isObject(value.data);
+  let data = (wrapped ? value.data : value) as Record<string, unknown>;
+  if ('$undefined$' in data) data = remapUndefinedKey(cfg, data);
+  const problem = checkTaskData(cfg, data);
+  if (problem) fail(`${problem}${wrapped ? ' [assume: item["data"] = task root with values]' : ' [assume: item as is = task root with values]'}`);
+  const list = (key: 'annotations' | 'predictions'): unknown[] => {
+    if (!wrapped || value[key] === undefined || value[key] === null) return [];
+    const v = value[key];
+    if (!Array.isArray(v)) return fail(`"${key}" must be a list`);
+    v.forEach((a, i) => {
+      if (!isObject(a)) fail(`${key}[${i}] must be an object`);
+      if (key === 'annotations' && !Array.isArray((a as Record<string, unknown>).result)) fail(`${key}[${i}].result must be a list`);
+    });
+    return v;
+  };
+  for (const k of Object.keys(data)) columns.add(k);
+  const meta = wrapped && isObject(value.meta) ? value.meta : {};
+  return { index, json: JSON.stringify({ data, meta }), annotations: list('annotations'), predictions: list('predictions') };
+}
+
+async function flush(tx: Queryable, project: ProjectRow, actor: Actor, batch: PendingTask[], fileUploadId: number | null, ids: number[] | null, counts: { annotations: number; predictions: number }) {
+  const first = await reserveInnerIds(tx, project.id, batch.length);
+  const taskIds = await insertTaskBatch(tx, project.id, first, `[${batch.map((t) => t.json).join(',')}]`, fileUploadId);
+  const annotations: Record<string, unknown>[] = [];
+  const predictions: { task: number; result: unknown; score?: number | null; model_version?: string | null }[] = [];
+  batch.forEach((t, i) => {
+    for (const a of t.annotations as Record<string, unknown>[]) annotations.push({ ...a, task: taskIds[i] });
+    for (const p of t.predictions as Record<string, unknown>[]) {
+      predictions.push({ task: taskIds[i], result: p.result, score: p.score as number | null, model_version: (p.model_version as string) ?? null });
+    }
+  });
+  if (annotations.length) counts.annotations += await insertAnnotationBatch(tx, project.id, JSON.stringify(annotations), actor.id);
+  if (predictions.length) counts.predictions += (await insertPredictions(tx, project, predictions)).length;
+  if (annotations.length) await refreshTaskCounters(tx, project.id, [...new Set(annotations.map((a) => a.task as number))]);
+  for (const id of ids ? taskIds : []) ids!.push(id);
+}
+
+/**
+ * Imports every source in one transaction: a bad item anywhere stores nothing.
+ * Items stream through in batches; only the current batch is held in memory.
+ */
+export async function importTasks(db: Db, actor: Actor, projectId: number, sources: () => AsyncIterable<ImportSource>, returnIds: boolean): Promise<ImportSummary> {
+  const started = performance.now();
+  const project = await getManagedProject(db, actor, projectId);
+  const cfg = projectConfig(project);
+  const columns = new Set<string>();
+  const formats = new Set<string>();
+  const fileUploadIds: number[] = [];
+  const counts = { annotations: 0, predictions: 0 };
+  const ids: number[] | null = returnIds ? [] : null;
+  let taskCount = 0;
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
+    for await (const source of sources()) {
+      formats.add(source.format);
+      if (source.fileUploadId) fileUploadIds.push(source.fileUploadId);
+      let batch: PendingTask[] = [];
+      for await (const item of source.items) {
+        batch.push(prepareItem(cfg, item, columns));
+        if (batch.length >= BATCH) {
+          await flush(tx, project, actor, batch, source.fileUploadId, ids, counts);
+          taskCount += batch.length;
+          batch = [];
+        }
+      }
+      if (batch.length) {
+        await flush(tx, project, actor, batch, source.fileUploadId, ids, counts);
+        taskCount += batch.length;
+      }
+    }
+    if (taskCount === 0) throw new AppError('invalid', 'No tasks found in the upload: the file is empty or holds no items');
+  });
+  const summary: ImportSummary = {
+    task_count: taskCount,
+    annotation_count: counts.annotations,
+    prediction_count: counts.predictions,
+    predictions_count: counts.predictions,
+    duration: Math.round(performance.now() - started) / 1000,
+    file_upload_ids: fileUploadIds,
+    could_be_tasks_list: false,
+    found_formats: [...formats],
+    data_columns: [...columns],
+  };
+  if (ids) summary.task_ids = ids;
+  return summary;
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../../context.js';
+import { LABELFLEET_VERSION, LS_COMPAT_VERSION } from '../../version.js';
+
+/** /api/version: Label Studio's keys, Community edition, no enterprise key (clients switch flows on it). */
+export function versionBody() {
+  const short = LS_COMPAT_VERSION.split('.').slice(0, 2).join('.');
+  return {
+    release: LS_COMPAT_VERSION,
+    'label-studio-os-package': { version: LS_COMPAT_VERSION, short_version: short, latest_version_from_pypi: LS_COMPAT_VERSION, latest_version_upload_time: null, current_version_is_outdated: false },
+    'label-studio-os-backend': { message: 'LabelFleet', commit: '', date: '', branch: '', version: LABELFLEET_VERSION },
+    'label-studio-frontend': { message: 'LabelFleet editor', commit: '', date: '', branch: '' },
+    dm2: { message: 'LabelFleet Data Manager', commit: '', date: '', branch: '' },
+    'label-studio-converter': { version: LS_COMPAT_VERSION },
+    edition: 'Community',
+    lsf: { message: 'LabelFleet editor', commit: '', date: '', branch: '' },
+    backend: { message: 'LabelFleet', commit: '', date: '', branch: '' },
+    labelfleet: { version: LABELFLEET_VERSION },
+  };
+}
+
+export function systemRoutes(app: FastifyInstance, ctx: Ctx): void {
+  const pub = { config: { public: true } };
+  app.get('/health', { ...pub, schema: { tags: ['system'] } }, async () => ({ status: 'UP' }));
+  app.get('/api/health', { ...pub, schema: { tags: ['system'] } }, async () => {
+    await ctx.db.query('SELECT 1');
+    return { status: 'UP', database: ctx.db.kind };
+  });
+  app.get('/api/version', { ...pub, schema: { tags: ['system'] } }, async () => versionBody());
+  app.get('/version', { ...pub, schema: { hide: true } }, async () => versionBody());
+  app.get('/api/schema', { ...pub, schema: { hide: true } }, async () => app.swagger());
+  app.get('/', { ...pub, schema: { hide: true } }, async (req, reply) => {
+    if (!req.actor) return reply.redirect('/user/login', 302);
+    return reply
+      .type('text/html')
+      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LabelFleet</title></head><body><h1>LabelFleet</h1><p>Signed in as ${req.actor.email.replace(/[<>&"]/g, '')}.</p><p><a href="/docs">API documentation</a> · <a href="/user/logout">Log out</a></p></body></html>`);
+  });
+}
