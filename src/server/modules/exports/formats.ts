@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.js';
 import { ANNOTATION_COLUMNS, csvHeader, csvLine } from './csv.js';
 import { minRecords, type ControlTypes, type ExportTask } from './json-min.js';
+import type { ExportPage } from './task-rows.js';
 
 export const EXPORT_FORMATS = {
   JSON: { title: 'JSON', ext: 'json', contentType: 'application/json', description: "List of items in raw JSON format stored in one JSON file. Use to export both the data and the annotations for a dataset. It's Label Studio Common Format" },
@@ -17,27 +18,28 @@ export function exportFormat(raw: string | undefined): ExportFormat {
 }
 
 export interface ExportSource {
-  /** Batches of task JSON texts (Label Studio's export shape); may be called more than once. */
-  batches: () => AsyncIterable<string[]>;
+  /** Pages of task JSON (Label Studio's export shape); may be called more than once. */
+  pages: () => AsyncIterable<ExportPage>;
   /** Every data key the selected tasks use, for the CSV header. */
   dataKeys: () => Promise<string[]>;
   controls: ControlTypes;
 }
 
-/** Renders the export as a stream of text pieces; memory holds one batch at a time. */
+/** Renders the export as a stream of text pieces; memory holds one page at a time. */
 export async function* renderExport(format: ExportFormat, src: ExportSource): AsyncGenerator<string> {
   if (format === 'JSON') {
     yield '[';
     let first = true;
-    for await (const batch of src.batches()) {
-      yield (first ? '' : ',') + batch.join(',');
+    for await (const page of src.pages()) {
+      if (page.count === 0) continue;
+      yield (first ? '' : ',') + page.body;
       first = false;
     }
     yield ']';
     return;
   }
   const records = async function* () {
-    for await (const batch of src.batches()) yield batch.flatMap((text) => minRecords(JSON.parse(text) as ExportTask, src.controls));
+    for await (const page of src.pages()) yield (JSON.parse(`[${page.body}]`) as ExportTask[]).flatMap((task) => minRecords(task, src.controls));
   };
   if (format === 'JSON_MIN') {
     yield '[';

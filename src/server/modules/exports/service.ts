@@ -11,14 +11,14 @@ import { jsonElements } from '../imports/json-elements.js';
 import type { ProjectRow } from '../projects/service.js';
 import type { Actor } from '../users/service.js';
 import { renderExport, type ExportFormat, type ExportSource } from './formats.js';
-import { dataKeysOf, taskJsonTexts, type TaskFilter } from './task-rows.js';
+import { dataKeysOf, taskPages, type ExportPage, type TaskFilter } from './task-rows.js';
 
 export function controlTypes(p: ProjectRow): Record<string, string> {
   return Object.fromEntries(Object.entries(p.parsed_label_config as Record<string, { type: string }>).map(([name, c]) => [name, c.type]));
 }
 
 export function liveExport(db: Queryable, project: ProjectRow, format: ExportFormat, filter: TaskFilter): Readable {
-  const src: ExportSource = { batches: () => taskJsonTexts(db, filter), dataKeys: () => dataKeysOf(db, project.id), controls: controlTypes(project) };
+  const src: ExportSource = { pages: () => taskPages(db, filter), dataKeys: () => dataKeysOf(db, project.id), controls: controlTypes(project) };
   return Readable.from(renderExport(format, src));
 }
 
@@ -88,12 +88,13 @@ export async function createSnapshot(ctx: Ctx, actor: Actor, project: ProjectRow
   const md5 = createHash('md5');
   let tasks = 0;
   async function* counted() {
-    for await (const piece of renderExport('JSON', { batches: async function* () {
-      for await (const b of taskJsonTexts(ctx.db, filter)) {
-        tasks += b.length;
-        yield b;
+    const pages = async function* () {
+      for await (const page of taskPages(ctx.db, filter)) {
+        tasks += page.count;
+        yield page;
       }
-    }, dataKeys: async () => [], controls: {} })) {
+    };
+    for await (const piece of renderExport('JSON', { pages, dataKeys: async () => [], controls: {} })) {
       md5.update(piece);
       yield piece;
     }
@@ -108,7 +109,7 @@ export async function createSnapshot(ctx: Ctx, actor: Actor, project: ProjectRow
   return getSnapshot(ctx.db, project.id, row.id);
 }
 
-async function* fileBatches(file: string): AsyncGenerator<string[]> {
+async function* filePages(file: string): AsyncGenerator<ExportPage> {
   let batch: string[] = [];
   const text = async function* () {
     for await (const chunk of fs.createReadStream(file, { encoding: 'utf8' })) yield chunk as string;
@@ -116,11 +117,11 @@ async function* fileBatches(file: string): AsyncGenerator<string[]> {
   for await (const el of jsonElements(text())) {
     batch.push(el);
     if (batch.length >= 1000) {
-      yield batch;
+      yield { count: batch.length, body: batch.join(',') };
       batch = [];
     }
   }
-  if (batch.length) yield batch;
+  if (batch.length) yield { count: batch.length, body: batch.join(',') };
 }
 
 /** A snapshot in the asked format: JSON is the stored file; the flat formats are rendered from it. */
@@ -130,10 +131,10 @@ export function snapshotStream(project: ProjectRow, e: ExportRow, format: Export
   if (format === 'JSON') return fs.createReadStream(file);
   const dataKeys = async () => {
     const keys = new Set<string>();
-    for await (const b of fileBatches(file)) for (const t of b) for (const k of Object.keys((JSON.parse(t) as { data: object }).data ?? {})) keys.add(k);
+    for await (const page of filePages(file)) for (const t of JSON.parse(`[${page.body}]`) as { data?: object }[]) for (const k of Object.keys(t.data ?? {})) keys.add(k);
     return [...keys].sort();
   };
-  return Readable.from(renderExport(format, { batches: () => fileBatches(file), dataKeys, controls: controlTypes(project) }));
+  return Readable.from(renderExport(format, { pages: () => filePages(file), dataKeys, controls: controlTypes(project) }));
 }
 
 export async function deleteSnapshot(db: Queryable, projectId: number, id: number): Promise<void> {

@@ -1,33 +1,5 @@
 import type { Queryable } from '../../db/connection.js';
 
-const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-/** One task as Label Studio's JSON export writes it, built by Postgres as text: the server only streams it. */
-const TASK_JSON = `json_build_object(
-  'id', t.id,
-  'annotations', coalesce((SELECT json_agg(json_build_object(
-      'id', a.id, 'completed_by', a.completed_by, 'result', a.result, 'was_cancelled', a.was_cancelled,
-      'ground_truth', a.ground_truth, 'created_at', ${TS('a.created_at')}, 'updated_at', ${TS('a.updated_at')},
-      'draft_created_at', ${TS('a.draft_created_at')}, 'lead_time', a.lead_time, 'prediction', '{}'::json,
-      'result_count', jsonb_array_length(CASE WHEN jsonb_typeof(a.result) = 'array' THEN a.result ELSE '[]'::jsonb END),
-      'unique_id', a.unique_id, 'import_id', a.import_id, 'last_action', a.last_action, 'bulk_created', a.bulk_created,
-      'task', a.task_id, 'project', a.project_id, 'updated_by', a.updated_by, 'parent_prediction', a.parent_prediction,
-      'parent_annotation', a.parent_annotation, 'last_created_by', NULL) ORDER BY a.id)
-    FROM annotations a WHERE a.task_id = t.id AND (NOT a.was_cancelled OR $3)), '[]'::json),
-  'file_upload', (SELECT f.file FROM file_uploads f WHERE f.id = t.file_upload_id),
-  'drafts', '[]'::json,
-  'predictions', coalesce((SELECT json_agg(json_build_object(
-      'id', p.id, 'model_version', p.model_version, 'created_ago', '', 'result', p.result, 'score', p.score,
-      'cluster', p.cluster, 'neighbors', p.neighbors, 'mislabeling', p.mislabeling, 'created_at', ${TS('p.created_at')},
-      'updated_at', ${TS('p.updated_at')}, 'model', NULL, 'model_run', NULL, 'task', p.task_id, 'project', p.project_id) ORDER BY p.id)
-    FROM predictions p WHERE p.task_id = t.id), '[]'::json),
-  'data', t.data, 'meta', t.meta,
-  'created_at', ${TS('t.created_at')}, 'updated_at', ${TS('t.updated_at')},
-  'inner_id', t.inner_id, 'total_annotations', t.total_annotations, 'cancelled_annotations', t.cancelled_annotations,
-  'total_predictions', t.total_predictions, 'comment_count', 0, 'unresolved_comment_count', 0,
-  'last_comment_updated_at', NULL, 'project', t.project_id, 'updated_by', t.updated_by, 'comment_authors', '[]'::json
-)::text`;
-
 export interface TaskFilter {
   projectId: number;
   /** false: only tasks with at least one annotation (Label Studio's download_all_tasks=false) */
@@ -36,25 +8,164 @@ export interface TaskFilter {
   includeSkipped?: boolean;
 }
 
+/** A page of the export: `body` is the comma-joined JSON of `count` tasks, ready to send. */
+export interface ExportPage {
+  count: number;
+  body: string;
+}
+
+const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+interface TaskText {
+  id: number;
+  inner_id: number;
+  data: string;
+  meta: string;
+  created_at: string;
+  updated_at: string;
+  total_annotations: number;
+  cancelled_annotations: number;
+  total_predictions: number;
+  project_id: number;
+  updated_by: number | null;
+  file_upload: string | null;
+}
+
+interface AnnotationText {
+  task_id: number;
+  id: number;
+  completed_by: number | null;
+  result: string;
+  result_count: number;
+  was_cancelled: boolean;
+  ground_truth: boolean;
+  created_at: string;
+  updated_at: string;
+  draft_created_at: string | null;
+  lead_time: number | null;
+  unique_id: string;
+  import_id: number | null;
+  last_action: string | null;
+  bulk_created: boolean;
+  project_id: number;
+  updated_by: number | null;
+  parent_prediction: number | null;
+  parent_annotation: number | null;
+}
+
+interface PredictionText {
+  task_id: number;
+  id: number;
+  model_version: string;
+  result: string;
+  score: number | null;
+  cluster: number | null;
+  neighbors: string | null;
+  mislabeling: number;
+  created_at: string;
+  updated_at: string;
+  project_id: number;
+}
+
+const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+const num = (v: number | null) => (v === null || v === undefined ? 'null' : String(v));
+
+// JSONB columns travel as text and are pasted in unparsed: the server never rebuilds the user's data.
+const annotationJson = (a: AnnotationText) =>
+  `{"id":${a.id},"completed_by":${num(a.completed_by)},"result":${a.result},"was_cancelled":${a.was_cancelled},"ground_truth":${a.ground_truth},` +
+  `"created_at":${str(a.created_at)},"updated_at":${str(a.updated_at)},"draft_created_at":${str(a.draft_created_at)},"lead_time":${num(a.lead_time)},` +
+  `"prediction":{},"result_count":${a.result_count},"unique_id":${str(a.unique_id)},"import_id":${num(a.import_id)},"last_action":${str(a.last_action)},` +
+  `"bulk_created":${a.bulk_created},"task":${a.task_id},"project":${a.project_id},"updated_by":${num(a.updated_by)},` +
+  `"parent_prediction":${num(a.parent_prediction)},"parent_annotation":${num(a.parent_annotation)},"last_created_by":null}`;
+
+const predictionJson = (p: PredictionText) =>
+  `{"id":${p.id},"model_version":${str(p.model_version)},"created_ago":"","result":${p.result},"score":${num(p.score)},"cluster":${num(p.cluster)},` +
+  `"neighbors":${p.neighbors ?? 'null'},"mislabeling":${num(p.mislabeling)},"created_at":${str(p.created_at)},"updated_at":${str(p.updated_at)},` +
+  `"model":null,"model_run":null,"task":${p.task_id},"project":${p.project_id}}`;
+
+/** One task as Label Studio's JSON export writes it, keys in its order. */
+const taskJson = (t: TaskText, annotations: string[], predictions: string[]) =>
+  `{"id":${t.id},"annotations":[${annotations.join(',')}],"file_upload":${str(t.file_upload)},"drafts":[],"predictions":[${predictions.join(',')}],` +
+  `"data":${t.data},"meta":${t.meta},"created_at":${str(t.created_at)},"updated_at":${str(t.updated_at)},"inner_id":${t.inner_id},` +
+  `"total_annotations":${t.total_annotations},"cancelled_annotations":${t.cancelled_annotations},"total_predictions":${t.total_predictions},` +
+  `"comment_count":0,"unresolved_comment_count":0,"last_comment_updated_at":null,"project":${t.project_id},"updated_by":${num(t.updated_by)},"comment_authors":[]}`;
+
+function groupByTask<T extends { task_id: number }>(rows: T[], render: (r: T) => string): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const r of rows) {
+    const list = out.get(r.task_id);
+    if (list) list.push(render(r));
+    else out.set(r.task_id, [render(r)]);
+  }
+  return out;
+}
+
 const BATCH = 1000;
 
-/** Streams the JSON text of each selected task, in id order, one keyset page at a time. */
-export async function* taskJsonTexts(db: Queryable, f: TaskFilter): AsyncGenerator<string[]> {
-  let after = 0;
+function pageQuery(f: TaskFilter) {
   const conds = ['t.project_id = $1', 't.id > $2'];
-  const params: unknown[] = [f.projectId, 0, f.includeSkipped ?? false];
+  const params: unknown[] = [f.projectId, 0];
   if (!f.allTasks) conds.push('(t.total_annotations + t.cancelled_annotations) > 0');
   if (f.ids?.length) conds.push(`t.id = ANY($${params.push(f.ids)}::bigint[])`);
+  const sql = `SELECT t.id, t.inner_id, t.data::text AS data, t.meta::text AS meta, ${TS('t.created_at')} AS created_at, ${TS('t.updated_at')} AS updated_at,
+      t.total_annotations, t.cancelled_annotations, t.total_predictions, t.project_id, t.updated_by, f.file AS file_upload
+    FROM tasks t LEFT JOIN file_uploads f ON f.id = t.file_upload_id
+    WHERE ${conds.join(' AND ')} ORDER BY t.id LIMIT ${BATCH}`;
+  return (db: Queryable, after: number) => db.query<TaskText>(sql, params.map((p, i) => (i === 1 ? after : p)));
+}
+
+async function renderPage(db: Queryable, tasks: TaskText[], includeSkipped: boolean): Promise<ExportPage> {
+  const ids = tasks.map((t) => t.id);
+  // counters are kept on write, so a page without annotations or predictions skips their query
+  const anyAnnotations = tasks.some((t) => t.total_annotations + t.cancelled_annotations > 0);
+  const anyPredictions = tasks.some((t) => t.total_predictions > 0);
+  const [annotations, predictions] = await Promise.all([
+    !anyAnnotations
+      ? []
+      : db.query<AnnotationText>(
+          `SELECT a.task_id, a.id, a.completed_by, a.result::text AS result,
+             jsonb_array_length(CASE WHEN jsonb_typeof(a.result) = 'array' THEN a.result ELSE '[]'::jsonb END) AS result_count,
+             a.was_cancelled, a.ground_truth, ${TS('a.created_at')} AS created_at, ${TS('a.updated_at')} AS updated_at,
+             ${TS('a.draft_created_at')} AS draft_created_at, a.lead_time, a.unique_id::text AS unique_id, a.import_id, a.last_action,
+             a.bulk_created, a.project_id, a.updated_by, a.parent_prediction, a.parent_annotation
+           FROM annotations a WHERE a.task_id = ANY($1::bigint[]) AND (NOT a.was_cancelled OR $2) ORDER BY a.task_id, a.id`,
+          [ids, includeSkipped],
+        ),
+    !anyPredictions
+      ? []
+      : db.query<PredictionText>(
+          `SELECT p.task_id, p.id, p.model_version, p.result::text AS result, p.score, p.cluster, p.neighbors::text AS neighbors, p.mislabeling,
+             ${TS('p.created_at')} AS created_at, ${TS('p.updated_at')} AS updated_at, p.project_id
+           FROM predictions p WHERE p.task_id = ANY($1::bigint[]) ORDER BY p.task_id, p.id`,
+          [ids],
+        ),
+  ]);
+  const annotationsOf = groupByTask(annotations, annotationJson);
+  const predictionsOf = groupByTask(predictions, predictionJson);
+  return { count: tasks.length, body: tasks.map((t) => taskJson(t, annotationsOf.get(t.id) ?? [], predictionsOf.get(t.id) ?? [])).join(',') };
+}
+
+/**
+ * Streams the selected tasks' export JSON, in id order, a keyset page at a time. The next page is
+ * already being read while this one is rendered and sent, so Postgres and Node work side by side.
+ */
+export async function* taskPages(db: Queryable, f: TaskFilter): AsyncGenerator<ExportPage> {
+  const page = pageQuery(f);
+  const quiet = <T>(p: Promise<T>) => {
+    p.catch(() => undefined); // awaited below; this only keeps an abandoned prefetch from crashing the process
+    return p;
+  };
+  const load = async (after: number) => {
+    const tasks = await page(db, after);
+    return { tasks, rendered: quiet(renderPage(db, tasks, f.includeSkipped ?? false)) };
+  };
+  let pending = quiet(load(0));
   for (;;) {
-    params[1] = after;
-    const rows = await db.query<{ id: number; json: string }>(
-      `SELECT t.id, ${TASK_JSON} AS json FROM tasks t WHERE ${conds.join(' AND ')} ORDER BY t.id LIMIT ${BATCH}`,
-      params,
-    );
-    if (rows.length === 0) return;
-    yield rows.map((r) => r.json);
-    after = rows[rows.length - 1].id;
-    if (rows.length < BATCH) return;
+    const { tasks, rendered } = await pending;
+    if (tasks.length === 0) return;
+    if (tasks.length === BATCH) pending = quiet(load(tasks[tasks.length - 1].id));
+    yield await rendered;
+    if (tasks.length < BATCH) return;
   }
 }
 

@@ -104,6 +104,14 @@ export async function importTasks(db: Db, actor: Actor, projectId: number, sourc
   let taskCount = 0;
   await db.transaction(async (tx) => {
     await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
+    // one batch is written while the next is parsed: Postgres and Node work side by side
+    let inflight: Promise<void> = Promise.resolve();
+    const submit = async (batch: PendingTask[], fileUploadId: number | null) => {
+      await inflight;
+      inflight = flush(tx, project, actor, batch, fileUploadId, ids, counts);
+      inflight.catch(() => undefined); // surfaced by the next await
+      taskCount += batch.length;
+    };
     for await (const source of sources()) {
       formats.add(source.format);
       if (source.fileUploadId) fileUploadIds.push(source.fileUploadId);
@@ -111,18 +119,17 @@ export async function importTasks(db: Db, actor: Actor, projectId: number, sourc
       for await (const item of source.items) {
         batch.push(prepareItem(cfg, item, columns));
         if (batch.length >= BATCH) {
-          await flush(tx, project, actor, batch, source.fileUploadId, ids, counts);
-          taskCount += batch.length;
+          await submit(batch, source.fileUploadId);
           batch = [];
         }
       }
-      if (batch.length) {
-        await flush(tx, project, actor, batch, source.fileUploadId, ids, counts);
-        taskCount += batch.length;
-      }
+      if (batch.length) await submit(batch, source.fileUploadId);
     }
+    await inflight;
     if (taskCount === 0) throw new AppError('invalid', 'No tasks found in the upload: the file is empty or holds no items');
   });
+  // fresh statistics after a bulk load, or the planner keeps treating the tables as small
+  if (taskCount >= 50_000) await db.query('ANALYZE tasks').catch(() => undefined);
   const summary: ImportSummary = {
     task_count: taskCount,
     annotation_count: counts.annotations,
