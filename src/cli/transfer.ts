@@ -17,8 +17,9 @@ function headers(opts: RemoteOptions): Record<string, string> {
 async function failure(res: Response): Promise<Error> {
   const text = await res.text();
   try {
-    const body = JSON.parse(text) as { detail?: string; validation_errors?: unknown };
-    return new Error(`${res.status}: ${body.detail ?? text}${body.validation_errors ? ` ${JSON.stringify(body.validation_errors)}` : ''}`);
+    const body = JSON.parse(text) as { detail?: string; validation_errors?: Record<string, string[]> };
+    const details = Object.entries(body.validation_errors ?? {}).flatMap(([field, msgs]) => msgs.map((m) => `\n  ${field}: ${m}`));
+    return new Error(`${res.status}: ${body.detail ?? text}${details.join('')}`);
   } catch {
     return new Error(`${res.status}: ${text.slice(0, 500)}`);
   }
