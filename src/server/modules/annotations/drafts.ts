@@ -8,7 +8,7 @@ import { actorOf } from '../../plugins/auth.js';
 import { idParam, IdParams, isoTime, lsBool } from '../../wire.js';
 import { getTask } from '../tasks/service.js';
 import type { Actor } from '../users/service.js';
-import { checkResult } from './service.js';
+import { checkResult, getAnnotation } from './service.js';
 
 interface DraftRow {
   id: number;
@@ -54,6 +54,7 @@ export function draftRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ['drafts'];
   const insert = async (actor: Actor, taskId: number, annotationId: number | null, body: z.infer<typeof DraftBody>) => {
     await getTask(ctx.db, actor, taskId);
+    if (annotationId !== null && (await getAnnotation(ctx.db, actor, annotationId)).task_id !== taskId) throw notFound();
     const result = checkResult(body.result ?? []);
     const rows = await ctx.db.query<DraftRow>(
       'INSERT INTO drafts (task_id, annotation_id, user_id, result, lead_time, was_postponed) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',

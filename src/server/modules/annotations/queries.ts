@@ -37,7 +37,7 @@ export interface AnnotationWrite {
   leadTime: number | null;
   parentPrediction: number | null;
   parentAnnotation: number | null;
-  draftCreatedAt?: string | null;
+  draftCreatedAt?: Date | string | null;
   createdAt?: string | null;
 }
 
@@ -77,13 +77,25 @@ export async function updateAnnotation(q: Queryable, id: number, patch: Partial<
   );
 }
 
+/** Label Studio keeps at most one ground truth annotation per task. */
+export const clearOtherGroundTruth = (q: Queryable, taskId: number, keepId: number) =>
+  q.query('UPDATE annotations SET ground_truth = false WHERE task_id = $1 AND id <> $2 AND ground_truth', [taskId, keepId]);
+
+export const findDraftOwner = async (q: Queryable, id: number) =>
+  (await q.query<{ task_id: number; user_id: number; created_at: Date }>('SELECT task_id, user_id, created_at FROM drafts WHERE id = $1', [id]))[0];
+
+/** The caller's drafts of a task end when they submit: the one they named and any not tied to an annotation. */
+export const deleteSubmittedDrafts = (q: Queryable, taskId: number, userId: number, draftId: number | null) =>
+  q.query('DELETE FROM drafts WHERE task_id = $1 AND user_id = $2 AND (id = $3 OR annotation_id IS NULL)', [taskId, userId, draftId ?? 0]);
+
 export const deleteAnnotation = (q: Queryable, id: number) => q.query('DELETE FROM annotations WHERE id = $1', [id]);
 
-/** Deletes every annotation of the given tasks; returns the touched task ids. */
-export async function deleteAnnotationsOfTasks(q: Queryable, projectId: number, taskIds: number[]): Promise<number[]> {
+/** Deletes every annotation of the given tasks, and their drafts; returns the touched task ids and the annotation count. */
+export async function deleteAnnotationsOfTasks(q: Queryable, projectId: number, taskIds: number[]): Promise<{ taskIds: number[]; deleted: number }> {
   const rows = await q.query<{ task_id: number }>(
     'DELETE FROM annotations WHERE project_id = $1 AND task_id = ANY($2::bigint[]) RETURNING task_id',
     [projectId, taskIds],
   );
-  return [...new Set(rows.map((r) => r.task_id))];
+  await q.query('DELETE FROM drafts WHERE task_id = ANY($1::bigint[])', [taskIds]);
+  return { taskIds: [...new Set(rows.map((r) => r.task_id))], deleted: rows.length };
 }

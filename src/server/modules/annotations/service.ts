@@ -31,10 +31,20 @@ export function checkResult(result: unknown, field = 'result'): unknown[] {
   return result;
 }
 
+/** The draft an annotation is submitted from: it must be the caller's, on the same task. */
+async function sourceDraft(db: Queryable, actor: Actor, taskId: number, draftId: number | null | undefined): Promise<Date | null> {
+  if (!draftId) return null;
+  const draft = await q.findDraftOwner(db, draftId);
+  if (!draft) return null;
+  if (draft.task_id !== taskId || draft.user_id !== actor.id) throw new AppError('forbidden', `You have no permission to draft id:${draftId}`);
+  return draft.created_at;
+}
+
 export async function createAnnotation(db: Db, actor: Actor, taskId: number, input: AnnotationInput): Promise<AnnotationRow> {
   const { task } = await getTask(db, actor, taskId);
   const result = checkResult(input.result ?? []);
   const completedBy = canManageProjects(actor) && input.completed_by ? input.completed_by : actor.id;
+  const draftCreatedAt = await sourceDraft(db, actor, task.id, input.draft_id);
   const id = await db.transaction(async (tx) => {
     const annotationId = await q.insertAnnotation(tx, task.id, task.project_id, {
       result,
@@ -44,10 +54,11 @@ export async function createAnnotation(db: Db, actor: Actor, taskId: number, inp
       leadTime: input.lead_time ?? null,
       parentPrediction: input.parent_prediction ?? null,
       parentAnnotation: input.parent_annotation ?? null,
+      draftCreatedAt,
     });
+    if (input.ground_truth) await q.clearOtherGroundTruth(tx, task.id, annotationId);
     await refreshTaskCounters(tx, task.project_id, [task.id]);
-    if (input.draft_id) await tx.query('DELETE FROM drafts WHERE id = $1 AND user_id = $2', [input.draft_id, actor.id]);
-    await tx.query('DELETE FROM drafts WHERE task_id = $1 AND user_id = $2 AND annotation_id IS NULL', [task.id, actor.id]);
+    await q.deleteSubmittedDrafts(tx, task.id, actor.id, input.draft_id ?? null);
     await tx.query('DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2', [task.id, actor.id]);
     return annotationId;
   });
@@ -62,10 +73,11 @@ export async function getAnnotation(db: Queryable, actor: Actor, id: number): Pr
   return a;
 }
 
+/** A task's submitted annotations; skipped ones are left out, as Label Studio's list does. */
 export async function listAnnotations(db: Queryable, actor: Actor, taskId: number): Promise<AnnotationRow[]> {
   await getTask(db, actor, taskId);
-  const all = await q.annotationsOfTasks(db, [taskId]);
-  return canManageProjects(actor) ? all : all.filter((a) => a.completed_by === actor.id);
+  const submitted = (await q.annotationsOfTasks(db, [taskId])).filter((a) => !a.was_cancelled);
+  return canManageProjects(actor) ? submitted : submitted.filter((a) => a.completed_by === actor.id);
 }
 
 export async function updateAnnotation(db: Db, actor: Actor, id: number, input: AnnotationInput): Promise<AnnotationRow> {
@@ -73,6 +85,7 @@ export async function updateAnnotation(db: Db, actor: Actor, id: number, input: 
   const result = input.result === undefined ? undefined : checkResult(input.result);
   await db.transaction(async (tx) => {
     await q.updateAnnotation(tx, id, { result, wasCancelled: input.was_cancelled, groundTruth: input.ground_truth, leadTime: input.lead_time ?? undefined, updatedBy: actor.id });
+    if (input.ground_truth) await q.clearOtherGroundTruth(tx, a.task_id, id);
     await refreshTaskCounters(tx, a.project_id, [a.task_id]);
   });
   return (await q.findAnnotation(db, id))!;
@@ -86,11 +99,29 @@ export async function deleteAnnotation(db: Db, actor: Actor, id: number): Promis
   });
 }
 
+/** Removes the annotations and drafts of the given tasks; returns how many annotations went. */
 export async function deleteAnnotationsOfTasks(db: Db, actor: Actor, projectId: number, taskIds: number[]): Promise<number> {
   await getManagedProject(db, actor, projectId);
   return db.transaction(async (tx) => {
-    const touched = await q.deleteAnnotationsOfTasks(tx, projectId, taskIds);
-    await refreshTaskCounters(tx, projectId, touched);
-    return touched.length;
+    const gone = await q.deleteAnnotationsOfTasks(tx, projectId, taskIds);
+    await refreshTaskCounters(tx, projectId, gone.taskIds);
+    return gone.deleted;
+  });
+}
+
+/** Label Studio's "predictions to annotations": each selected task gets its newest prediction as the actor's annotation. */
+export async function annotationsFromPredictions(db: Db, actor: Actor, projectId: number, taskIds: number[], modelVersions: string[] | null): Promise<number> {
+  await getManagedProject(db, actor, projectId);
+  return db.transaction(async (tx) => {
+    const created = await tx.query<{ task_id: number }>(
+      `INSERT INTO annotations (task_id, project_id, result, completed_by, updated_by, parent_prediction)
+       SELECT DISTINCT ON (p.task_id) p.task_id, p.project_id, p.result, $4, $4, p.id
+       FROM predictions p WHERE p.project_id = $1 AND p.task_id = ANY($2::bigint[]) AND ($3::text[] IS NULL OR p.model_version = ANY($3::text[]))
+       ORDER BY p.task_id, p.id DESC
+       RETURNING task_id`,
+      [projectId, taskIds, modelVersions, actor.id],
+    );
+    await refreshTaskCounters(tx, projectId, created.map((c) => c.task_id));
+    return created.length;
   });
 }

@@ -5,11 +5,10 @@ import type { Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { IdParams } from '../../wire.js';
-import { deleteAnnotationsOfTasks } from '../annotations/service.js';
+import { annotationsFromPredictions, deleteAnnotationsOfTasks } from '../annotations/service.js';
 import { deletePredictionsOf } from '../predictions/service.js';
 import { getManagedProject, getProject } from '../projects/service.js';
-import { selectedTaskIds } from '../tasks/list.js';
-import { deleteTasks } from '../tasks/service.js';
+import { deleteTasks, selectedTaskIds } from '../tasks/service.js';
 import type { Actor } from '../users/service.js';
 import type { DmQuery, SelectedItems } from './filters.js';
 import * as views from './views.js';
@@ -18,6 +17,7 @@ const ACTIONS = [
   { id: 'delete_tasks', title: 'Delete tasks', order: 100, permission: 'tasks.delete', dialog: { text: 'You are going to delete the selected tasks. Please confirm your action.', type: 'confirm' } },
   { id: 'delete_tasks_annotations', title: 'Delete annotations', order: 101, permission: 'tasks.delete', dialog: { text: 'You are going to delete all annotations from the selected tasks. Please confirm your action.', type: 'confirm' } },
   { id: 'delete_tasks_predictions', title: 'Delete predictions', order: 102, permission: 'tasks.delete', dialog: { text: 'You are going to delete all predictions from the selected tasks. Please confirm your action.', type: 'confirm' } },
+  { id: 'predictions_to_annotations', title: 'Create annotations from predictions', order: 91, permission: 'tasks.change', dialog: { text: 'Create annotations from the predictions of the selected tasks.', type: 'confirm' } },
 ].map((a) => ({ ...a, experimental: false }));
 
 const ActionBody = z
@@ -29,20 +29,44 @@ const ActionBody = z
   })
   .loose();
 
-async function runAction(ctx: Ctx, actor: Actor, projectId: number, action: string, query: DmQuery): Promise<{ processed_items: number; detail: string }> {
+interface ActionResult {
+  processed_items: number;
+  detail: string;
+  reload?: boolean;
+}
+
+/** Label Studio reloads the Data Manager after deleting tasks, and drops the tabs of a project left empty. */
+async function deleteSelectedTasks(ctx: Ctx, actor: Actor, projectId: number, ids: number[]): Promise<ActionResult> {
+  const n = await deleteTasks(ctx.db, actor, projectId, ids);
+  const reload = (await getProject(ctx.db, actor, projectId)).task_number === 0;
+  if (reload) await views.deleteViewsOf(ctx.db, projectId);
+  return { processed_items: n, reload, detail: `Deleted ${n} tasks` };
+}
+
+async function runAction(ctx: Ctx, actor: Actor, projectId: number, action: string, query: DmQuery, params: Record<string, unknown>): Promise<ActionResult> {
   await getManagedProject(ctx.db, actor, projectId);
   const ids = await selectedTaskIds(ctx.db, { projectId, query });
   if (ids.length === 0) throw new AppError('not_found', 'No selected items for specified view');
   switch (action) {
     case 'delete_tasks':
     case 'delete_all_tasks':
-      return { processed_items: await deleteTasks(ctx.db, actor, projectId, ids), detail: 'Deleted ' + ids.length + ' tasks' };
+      return deleteSelectedTasks(ctx, actor, projectId, ids);
     case 'delete_tasks_annotations':
-    case 'delete_annotations':
-      return { processed_items: await deleteAnnotationsOfTasks(ctx.db, actor, projectId, ids), detail: 'Deleted annotations' };
+    case 'delete_annotations': {
+      const n = await deleteAnnotationsOfTasks(ctx.db, actor, projectId, ids);
+      return { processed_items: n, detail: `Deleted ${n} annotations` };
+    }
     case 'delete_tasks_predictions':
-    case 'delete_predictions':
-      return { processed_items: await deletePredictionsOf(ctx.db, actor, projectId, { taskIds: ids }), detail: 'Deleted predictions' };
+    case 'delete_predictions': {
+      const n = await deletePredictionsOf(ctx.db, actor, projectId, { taskIds: ids });
+      return { processed_items: n, detail: `Deleted ${n} predictions` };
+    }
+    case 'predictions_to_annotations': {
+      const versions = params.model_version;
+      const list = versions === undefined || versions === null ? null : (Array.isArray(versions) ? versions : [versions]).map(String);
+      const n = await annotationsFromPredictions(ctx.db, actor, projectId, ids, list);
+      return { processed_items: n, detail: `Created ${n} annotations from predictions` };
+    }
     default:
       throw new AppError('not_found', `Unknown action "${action}"`);
   }
@@ -97,7 +121,7 @@ export function dmRoutes(app: FastifyInstance, ctx: Ctx): void {
       const selectedItems = (body.selectedItems as SelectedItems | undefined) ?? { all: true, excluded: [] };
       const query: DmQuery = { ...base, selectedItems };
       if (body.filters) query.filters = body.filters as DmQuery['filters'];
-      return runAction(ctx, actorOf(req), projectId, req.query.id, query);
+      return runAction(ctx, actorOf(req), projectId, req.query.id, query, body);
     },
   );
 }

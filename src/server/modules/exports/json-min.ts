@@ -25,13 +25,16 @@ function prettify(values: Record<string, unknown>[], tag: string): unknown {
   return (tag === 'Choices' || tag === 'TextArea') && out.length === 1 ? out[0] : out;
 }
 
+const NO_ANNOTATION = { annotator: null, annotation_id: null, created_at: null, updated_at: null, lead_time: null };
+
 /**
- * JSON_MIN records of one task: one per non-cancelled annotation, newest first; a task with
- * none gives one record of its data alone (Label Studio's converter does the same).
+ * JSON_MIN records of one task: one per non-cancelled annotation, newest first. Like Label Studio's
+ * converter, a task without annotations gives one record of its data alone, and a task whose
+ * annotations were all skipped gives none.
  */
 export function minRecords(task: ExportTask, controls: ControlTypes): Record<string, unknown>[] {
+  if (task.annotations.length === 0) return [{ ...task.data, id: task.id, ...NO_ANNOTATION }];
   const annotations = task.annotations.filter((a) => !a.was_cancelled).sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
-  if (annotations.length === 0) return [{ ...task.data, id: task.id }];
   return annotations.map((a) => {
     const record: Record<string, unknown> = { ...task.data, id: task.id };
     const byControl = new Map<string, Record<string, unknown>[]>();

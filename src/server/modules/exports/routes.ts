@@ -8,6 +8,7 @@ import { idList, idParam, IdParams, lsBool } from '../../wire.js';
 import { getProject, type ProjectRow } from '../projects/service.js';
 import { EXPORT_FORMATS, exportFilename, exportFormat, type ExportFormat } from './formats.js';
 import * as exportsService from './service.js';
+import type { TaskFilter } from './task-rows.js';
 
 const ExportQuery = z
   .object({
@@ -30,14 +31,32 @@ function sendFile(reply: FastifyReply, projectId: number, format: ExportFormat, 
     .send(body);
 }
 
+const OnlyOrExclude = z.enum(['only', 'exclude']).nullish();
+
 const SnapshotBody = z
   .object({
     title: z.string().max(2048).optional(),
-    task_filter_options: z.object({ annotated: z.enum(['only', 'exclude']).nullish(), only_with_annotations: lsBool.optional(), skipped: z.string().nullish() }).loose().nullish(),
-    annotation_filter_options: z.record(z.string(), z.unknown()).nullish(),
+    task_filter_options: z
+      .object({ annotated: OnlyOrExclude, finished: OnlyOrExclude, skipped: OnlyOrExclude, only_with_annotations: lsBool.optional() })
+      .loose()
+      .nullish(),
+    annotation_filter_options: z.object({ usual: lsBool.nullish(), ground_truth: lsBool.nullish(), skipped: lsBool.nullish() }).loose().nullish(),
     serialization_options: z.record(z.string(), z.unknown()).nullish(),
   })
   .loose();
+
+/** Label Studio's task_filter_options and annotation_filter_options as the export's task filter. */
+function snapshotFilter(projectId: number, body: z.infer<typeof SnapshotBody>): TaskFilter {
+  const tf = body.task_filter_options ?? {};
+  return {
+    projectId,
+    allTasks: tf.only_with_annotations !== true,
+    annotated: tf.annotated ?? null,
+    finished: tf.finished ?? null,
+    skipped: tf.skipped ?? null,
+    annotations: body.annotation_filter_options ?? null,
+  };
+}
 
 export function exportRoutes(app: FastifyInstance, ctx: Ctx): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -64,15 +83,13 @@ export function exportRoutes(app: FastifyInstance, ctx: Ctx): void {
     const actor = actorOf(req);
     const project: ProjectRow = await getProject(ctx.db, actor, req.params.id);
     const body = req.body ?? {};
-    const tf = body.task_filter_options ?? {};
-    const onlyAnnotated = tf.annotated === 'only' || tf.only_with_annotations === true;
     const options = {
       task_filter_options: body.task_filter_options ?? null,
       annotation_filter_options: body.annotation_filter_options ?? null,
       serialization_options: body.serialization_options ?? null,
     };
     const title = body.title ?? `Export ${project.title} at ${new Date().toISOString()}`;
-    const e = await exportsService.createSnapshot(ctx, actor, project, title, options, { projectId: project.id, allTasks: !onlyAnnotated });
+    const e = await exportsService.createSnapshot(ctx, actor, project, title, options, snapshotFilter(project.id, body));
     return reply.status(201).send(exportsService.serializeExport(e));
   });
   r.get('/api/projects/:id/exports/:exportId', { schema: { tags, params: snapshotParams } }, async (req) => {

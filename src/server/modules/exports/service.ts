@@ -37,6 +37,8 @@ interface ExportRow {
   creator_email?: string | null;
 }
 
+const convertedFormats = (e: ExportRow) => (e.options.converted_formats as { id: number; export_type: string }[] | undefined) ?? [];
+
 export const serializeExport = (e: ExportRow) => ({
   id: e.id,
   title: e.title,
@@ -47,14 +49,14 @@ export const serializeExport = (e: ExportRow) => ({
   md5: e.md5,
   counters: e.counters,
   ...e.options,
-  converted_formats: (e.options.converted_formats as unknown[] | undefined) ?? [],
+  converted_formats: convertedFormats(e),
 });
 
 /** Flat formats are rendered from the snapshot's JSON on download; converting records that the format is ready. */
 export async function convertSnapshot(db: Queryable, projectId: number, id: number, format: string): Promise<number> {
   const e = await getSnapshot(db, projectId, id);
   if (e.status !== 'completed') throw new AppError('not_found', 'Export is not completed');
-  const existing = ((e.options.converted_formats as { id: number; export_type: string }[] | undefined) ?? []);
+  const existing = convertedFormats(e);
   const found = existing.find((c) => c.export_type === format);
   if (found) return found.id;
   const entry = { id: existing.length + 1, status: 'completed', export_type: format, traceback: null };
@@ -129,6 +131,7 @@ export function snapshotStream(project: ProjectRow, e: ExportRow, format: Export
   if (e.status !== 'completed' || !e.file_path || !fs.existsSync(e.file_path)) throw new AppError('not_found', 'Export is not completed');
   const file = e.file_path;
   if (format === 'JSON') return fs.createReadStream(file);
+  if (!convertedFormats(e).some((c) => c.export_type === format)) throw new AppError('not_found', `${format} format is not converted yet`);
   const dataKeys = async () => {
     const keys = new Set<string>();
     for await (const page of filePages(file)) for (const t of JSON.parse(`[${page.body}]`) as { data?: object }[]) for (const k of Object.keys(t.data ?? {})) keys.add(k);

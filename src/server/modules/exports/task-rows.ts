@@ -1,11 +1,24 @@
 import type { Queryable } from '../../db/connection.js';
 
+export type OnlyOrExclude = 'only' | 'exclude' | null;
+
+/** Which annotations a snapshot keeps (Label Studio's annotation_filter_options); none set keeps them all. */
+export interface AnnotationFilter {
+  usual?: boolean | null;
+  ground_truth?: boolean | null;
+  skipped?: boolean | null;
+}
+
 export interface TaskFilter {
   projectId: number;
-  /** false: only tasks with at least one annotation (Label Studio's download_all_tasks=false) */
+  /** false: only tasks with at least one annotation, skipped ones included (Label Studio's download_all_tasks=false) */
   allTasks: boolean;
   ids?: number[] | null;
-  includeSkipped?: boolean;
+  /** has a submitted annotation / is labeled / has a skipped one */
+  annotated?: OnlyOrExclude;
+  finished?: OnlyOrExclude;
+  skipped?: OnlyOrExclude;
+  annotations?: AnnotationFilter | null;
 }
 
 /** A page of the export: `body` is the comma-joined JSON of `count` tasks, ready to send. */
@@ -14,7 +27,8 @@ export interface ExportPage {
   body: string;
 }
 
-const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+// millisecond precision, padded to Label Studio's six digits: the same instant the API reports for the row
+const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"000Z"')`;
 
 interface TaskText {
   id: number;
@@ -102,8 +116,18 @@ function groupByTask<T extends { task_id: number }>(rows: T[], render: (r: T) =>
 
 const BATCH = 1000;
 
+const TASK_STATES = { annotated: 't.total_annotations > 0', finished: 't.is_labeled', skipped: 't.cancelled_annotations > 0' } as const;
+
+function taskStateConds(f: TaskFilter): string[] {
+  return (Object.keys(TASK_STATES) as (keyof typeof TASK_STATES)[]).flatMap((k) => {
+    if (f[k] === 'only') return [TASK_STATES[k]];
+    if (f[k] === 'exclude') return [`NOT ${TASK_STATES[k]}`];
+    return [];
+  });
+}
+
 function pageQuery(f: TaskFilter) {
-  const conds = ['t.project_id = $1', 't.id > $2'];
+  const conds = ['t.project_id = $1', 't.id > $2', ...taskStateConds(f)];
   const params: unknown[] = [f.projectId, 0];
   if (!f.allTasks) conds.push('(t.total_annotations + t.cancelled_annotations) > 0');
   if (f.ids?.length) conds.push(`t.id = ANY($${params.push(f.ids)}::bigint[])`);
@@ -114,7 +138,13 @@ function pageQuery(f: TaskFilter) {
   return (db: Queryable, after: number) => db.query<TaskText>(sql, params.map((p, i) => (i === 1 ? after : p)));
 }
 
-async function renderPage(db: Queryable, tasks: TaskText[], includeSkipped: boolean): Promise<ExportPage> {
+/** Parameters $2..$5 of the annotation query: whether to filter at all, then each kind to keep. */
+function annotationFilterParams(f: AnnotationFilter | null | undefined): boolean[] {
+  const keep = [f?.usual === true, f?.ground_truth === true, f?.skipped === true];
+  return [keep.some(Boolean), ...keep];
+}
+
+async function renderPage(db: Queryable, tasks: TaskText[], annotationFilter: boolean[]): Promise<ExportPage> {
   const ids = tasks.map((t) => t.id);
   // counters are kept on write, so a page without annotations or predictions skips their query
   const anyAnnotations = tasks.some((t) => t.total_annotations + t.cancelled_annotations > 0);
@@ -128,8 +158,10 @@ async function renderPage(db: Queryable, tasks: TaskText[], includeSkipped: bool
              a.was_cancelled, a.ground_truth, ${TS('a.created_at')} AS created_at, ${TS('a.updated_at')} AS updated_at,
              ${TS('a.draft_created_at')} AS draft_created_at, a.lead_time, a.unique_id::text AS unique_id, a.import_id, a.last_action,
              a.bulk_created, a.project_id, a.updated_by, a.parent_prediction, a.parent_annotation
-           FROM annotations a WHERE a.task_id = ANY($1::bigint[]) AND (NOT a.was_cancelled OR $2) ORDER BY a.task_id, a.id`,
-          [ids, includeSkipped],
+           FROM annotations a WHERE a.task_id = ANY($1::bigint[])
+             AND (NOT $2 OR ($3 AND NOT a.was_cancelled AND NOT a.ground_truth) OR ($4 AND a.ground_truth) OR ($5 AND a.was_cancelled))
+           ORDER BY a.task_id, a.id`,
+          [ids, ...annotationFilter],
         ),
     !anyPredictions
       ? []
@@ -157,7 +189,7 @@ export async function* taskPages(db: Queryable, f: TaskFilter): AsyncGenerator<E
   };
   const load = async (after: number) => {
     const tasks = await page(db, after);
-    return { tasks, rendered: quiet(renderPage(db, tasks, f.includeSkipped ?? false)) };
+    return { tasks, rendered: quiet(renderPage(db, tasks, annotationFilterParams(f.annotations))) };
   };
   let pending = quiet(load(0));
   for (;;) {

@@ -52,6 +52,19 @@ describe('projects', () => {
     expect(p).toMatchObject({ task_number: 3, num_tasks_with_annotations: 1, total_annotations_number: 1, skipped_annotations_number: 1, finished_task_number: 0 });
   });
 
+  it('recounts finished tasks when skips start to count (IGNORE_SKIPPED) and when the overlap changes', async () => {
+    const { id, taskIds } = await makeProject(s, { tasks: 2 });
+    await s.request({ method: 'POST', url: `/api/tasks/${taskIds[0]}/annotations`, payload: { result: [], was_cancelled: true } });
+    await s.request({ method: 'POST', url: `/api/tasks/${taskIds[1]}/annotations`, payload: { result: [choice('negative')] } });
+    const finished = async () => (await s.request({ method: 'GET', url: `/api/projects/${id}` })).json().finished_task_number;
+    expect(await finished()).toBe(1);
+    await s.request({ method: 'PATCH', url: `/api/projects/${id}`, payload: { skip_queue: 'IGNORE_SKIPPED' } });
+    expect(await finished()).toBe(2);
+    expect((await s.request({ method: 'GET', url: `/api/tasks/${taskIds[0]}` })).json().is_labeled).toBe(true);
+    await s.request({ method: 'PATCH', url: `/api/projects/${id}`, payload: { maximum_annotations: 2 } });
+    expect(await finished()).toBe(0);
+  });
+
   it('deletes a project with 204 and then answers 404 in Label Studio error shape', async () => {
     const { id } = await makeProject(s, { tasks: 2 });
     expect((await s.request({ method: 'DELETE', url: `/api/projects/${id}/` })).statusCode).toBe(204);

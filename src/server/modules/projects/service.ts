@@ -95,19 +95,26 @@ export async function updateProject(db: Queryable, actor: Actor, id: number, inp
     settings: settingsFrom(input, p.settings),
     pinned_at: input.pinned_at === undefined ? (p.pinned_at?.toISOString() ?? null) : input.pinned_at,
   });
-  if (maximumAnnotations !== p.maximum_annotations) await relabelAfterOverlapChange(db, id, maximumAnnotations);
+  const skipQueueChanged = input.skip_queue != null && input.skip_queue !== (p.settings as { skip_queue?: string }).skip_queue;
+  if (maximumAnnotations !== p.maximum_annotations || skipQueueChanged) await relabelAfterQueueChange(db, id);
   return (await q.findProject(db, id))!;
 }
 
-/** is_labeled depends on maximum_annotations; a change rewrites the flag (and the finished counter) for the project. */
-async function relabelAfterOverlapChange(db: Queryable, projectId: number, maximum: number): Promise<void> {
+/**
+ * is_labeled depends on maximum_annotations and on whether skips count (IGNORE_SKIPPED); a change of either
+ * rewrites the flag from the task counters, and the project's finished counter with it.
+ */
+async function relabelAfterQueueChange(db: Queryable, projectId: number): Promise<void> {
   await db.query(
-    `WITH changed AS (
-       UPDATE tasks SET is_labeled = (total_annotations >= $2), completed_at = CASE WHEN total_annotations >= $2 THEN coalesce(completed_at, now()) ELSE NULL END
-       WHERE project_id = $1 AND is_labeled <> (total_annotations >= $2) RETURNING is_labeled)
+    `WITH rule AS (SELECT maximum_annotations AS m, coalesce(settings->>'skip_queue', '') = 'IGNORE_SKIPPED' AS skips FROM projects WHERE id = $1),
+     target AS (SELECT t.id, (t.total_annotations + CASE WHEN rule.skips THEN t.cancelled_annotations ELSE 0 END) >= rule.m AS labeled
+                FROM tasks t, rule WHERE t.project_id = $1),
+     changed AS (
+       UPDATE tasks t SET is_labeled = target.labeled, completed_at = CASE WHEN target.labeled THEN coalesce(t.completed_at, now()) ELSE NULL END
+       FROM target WHERE t.id = target.id AND t.is_labeled <> target.labeled RETURNING t.is_labeled)
      UPDATE projects SET finished_task_number = finished_task_number + (SELECT coalesce(sum(CASE WHEN is_labeled THEN 1 ELSE -1 END), 0) FROM changed),
        stream_cursor = 0 WHERE id = $1`,
-    [projectId, maximum],
+    [projectId],
   );
 }
 

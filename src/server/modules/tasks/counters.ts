@@ -14,18 +14,23 @@ export async function refreshTaskCounters(tx: Queryable, projectId: number, task
          count(a.id) FILTER (WHERE a.was_cancelled)::int AS cancelled,
          count(a.id) FILTER (WHERE a.ground_truth)::int AS gt,
          (SELECT count(*) FROM predictions p WHERE p.task_id = t.id)::int AS preds,
-         max(a.created_at) FILTER (WHERE NOT a.was_cancelled) AS last_at
+         max(a.created_at) FILTER (WHERE NOT a.was_cancelled) AS last_at,
+         max(a.created_at) AS last_any_at
        FROM tasks t LEFT JOIN annotations a ON a.task_id = t.id
        WHERE t.id = ANY($1::bigint[]) AND t.project_id = $2 GROUP BY t.id),
-     maxann AS (SELECT maximum_annotations AS m FROM projects WHERE id = $2),
+     -- Label Studio's IGNORE_SKIPPED queue counts a skip as a finished annotation
+     maxann AS (SELECT maximum_annotations AS m, coalesce(settings->>'skip_queue', '') = 'IGNORE_SKIPPED' AS skips_count FROM projects WHERE id = $2),
+     done AS (SELECT agg.id, CASE WHEN maxann.skips_count THEN agg.total + agg.cancelled ELSE agg.total END >= maxann.m AS labeled,
+                CASE WHEN maxann.skips_count THEN agg.last_any_at ELSE agg.last_at END AS at
+              FROM agg, maxann),
      old AS (SELECT id, total_annotations, cancelled_annotations, ground_truth_annotations, total_predictions, is_labeled
              FROM tasks WHERE id = ANY($1::bigint[]) AND project_id = $2),
      upd AS (
        UPDATE tasks t SET total_annotations = agg.total, cancelled_annotations = agg.cancelled,
          ground_truth_annotations = agg.gt, total_predictions = agg.preds,
-         is_labeled = agg.total >= maxann.m,
-         completed_at = CASE WHEN agg.total >= maxann.m THEN coalesce(agg.last_at, now()) ELSE NULL END
-       FROM agg, maxann WHERE t.id = agg.id
+         is_labeled = done.labeled,
+         completed_at = CASE WHEN done.labeled THEN coalesce(done.at, now()) ELSE NULL END
+       FROM agg JOIN done USING (id) WHERE t.id = agg.id
        RETURNING t.id, t.total_annotations, t.cancelled_annotations, t.ground_truth_annotations, t.total_predictions, t.is_labeled),
      d AS (
        SELECT coalesce(sum(u.total_annotations - o.total_annotations), 0)::int AS total,

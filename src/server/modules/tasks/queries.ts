@@ -28,8 +28,20 @@ export async function pageOfTasks(q: Queryable, where: string, params: unknown[]
   return q.query<TaskRow>(`${SELECT} WHERE ${where} ORDER BY ${order} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`, params);
 }
 
-export async function countTasks(q: Queryable, where: string, params: unknown[]): Promise<number> {
-  return (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks t WHERE ${where}`, params))[0].n;
+export interface TaskTotals {
+  total: number;
+  total_annotations: number;
+  total_predictions: number;
+}
+
+/** How many tasks match, with their (non-cancelled) annotations and predictions, read from the task counters. */
+export async function totalsOfTasks(q: Queryable, where: string, params: unknown[]): Promise<TaskTotals> {
+  const rows = await q.query<TaskTotals>(
+    `SELECT count(*)::int AS total, coalesce(sum(t.total_annotations), 0)::int AS total_annotations, coalesce(sum(t.total_predictions), 0)::int AS total_predictions
+     FROM tasks t WHERE ${where}`,
+    params,
+  );
+  return rows[0];
 }
 
 export async function taskIdsWhere(q: Queryable, where: string, params: unknown[]): Promise<number[]> {

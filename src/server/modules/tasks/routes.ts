@@ -9,7 +9,7 @@ import { IdParams, lsBool } from '../../wire.js';
 import { draftsOfUser, serializeDraft } from '../annotations/drafts.js';
 import { serializeAnnotation } from '../annotations/serialize.js';
 import { annotationsOfTasks } from '../annotations/service.js';
-import { parseDmQuery } from '../dm/filters.js';
+import { parseDmQuery, type DmQuery } from '../dm/filters.js';
 import { viewQuery } from '../dm/views.js';
 import { predictionsOfTasks, serializePrediction } from '../predictions/service.js';
 import { getProject } from '../projects/service.js';
@@ -49,6 +49,15 @@ export async function withDetails(db: Queryable, actor: Actor, rows: TaskRow[]) 
   });
 }
 
+/** A saved view's filters and ordering hold unless the request brings non-empty ones (the legacy SDK sends nulls). */
+function mergeViewQuery(view: DmQuery, request: DmQuery): DmQuery {
+  return {
+    filters: request.filters?.items?.length ? request.filters : view.filters,
+    ordering: request.ordering?.length ? request.ordering : view.ordering,
+    selectedItems: request.selectedItems ?? view.selectedItems,
+  };
+}
+
 const TaskBody = z.object({ data: z.unknown().optional(), meta: z.unknown().optional(), project: z.coerce.number().int().optional() }).loose();
 
 export function taskRoutes(app: FastifyInstance, ctx: Ctx): void {
@@ -58,13 +67,12 @@ export function taskRoutes(app: FastifyInstance, ctx: Ctx): void {
   const list = async (actor: Actor, projectId: number, qs: z.infer<typeof TaskListQuery>) => {
     await getProject(ctx.db, actor, projectId);
     const base = qs.view ? await viewQuery(ctx.db, projectId, qs.view) : {};
-    const query = { ...base, ...parseDmQuery(qs.query) };
-    const { rows, total } = await listTaskPage(ctx.db, { projectId, query, onlyAnnotated: qs.only_annotated }, qs.page, qs.page_size);
-    const counts = await ctx.db.query<{ a: number; p: number }>('SELECT total_annotations_number AS a, total_predictions_number AS p FROM projects WHERE id = $1', [projectId]);
+    const query = mergeViewQuery(base, parseDmQuery(qs.query));
+    const { rows, totals } = await listTaskPage(ctx.db, { projectId, query, onlyAnnotated: qs.only_annotated }, qs.page, qs.page_size);
     const include = qs.include?.split(',').map((s) => s.trim()).filter(Boolean);
     let out: Record<string, unknown>[] = qs.fields === 'all' ? await withDetails(ctx.db, actor, rows) : rows.map((t) => serializeTask(t));
     if (include?.length) out = out.map((t) => Object.fromEntries(include.filter((k) => k in t).map((k) => [k, t[k]])));
-    return { tasks: out, total, total_annotations: counts[0].a, total_predictions: counts[0].p };
+    return { tasks: out, ...totals };
   };
 
   r.get('/api/tasks', { schema: { tags, querystring: TaskListQuery } }, async (req) => {

@@ -62,4 +62,4 @@ export async function deleteTask(db: Db, actor: Actor, id: number): Promise<void
   await deleteTasks(db, actor, task.project_id, [id]);
 }
 
-export { pageOfTasks, countTasks, taskIdsWhere } from './queries.js';
+export { selectedTaskIds } from './list.js';
