@@ -53,9 +53,13 @@ def _install_wire_log() -> None:
     orig_requests_send = requests.Session.send
 
     def requests_send(self, request, **kwargs):
+        line = f"[requests] {request.method} {request.url} body={_short(request.body)}"
+        _WIRE.append(line + " -> (no response: still waiting or connection failed)")
+        slot = len(_WIRE) - 1
         resp = orig_requests_send(self, request, **kwargs)
         body = "<stream>" if kwargs.get("stream") else _short(resp.content)
-        _WIRE.append(f"[requests] {request.method} {request.url} body={_short(request.body)} -> {resp.status_code} {body}")
+        if slot < len(_WIRE):
+            _WIRE[slot] = f"{line} -> {resp.status_code} {body}"
         return resp
 
     requests_send._compat_wrapped = True  # type: ignore[attr-defined]
@@ -68,9 +72,13 @@ def _install_wire_log() -> None:
             sent = request.content
         except Exception:  # streaming request body
             sent = "<stream>"
+        line = f"[httpx] {request.method} {request.url} body={_short(sent)}"
+        _WIRE.append(line + " -> (no response: still waiting or connection failed)")
+        slot = len(_WIRE) - 1
         resp = orig_httpx_send(self, request, *args, **kwargs)
         got = "<stream>" if kwargs.get("stream") else _short(resp.content)
-        _WIRE.append(f"[httpx] {request.method} {request.url} body={_short(sent)} -> {resp.status_code} {got}")
+        if slot < len(_WIRE):
+            _WIRE[slot] = f"{line} -> {resp.status_code} {got}"
         return resp
 
     httpx.Client.send = httpx_send  # type: ignore[assignment]
@@ -228,3 +236,14 @@ def project_factory(ls, cleanup_projects) -> Callable:
 @pytest.fixture
 def project(project_factory):
     return project_factory()
+
+
+@pytest.fixture(autouse=True)
+def _server_answers(http):
+    """Fail fast (instead of one timeout per test) when an earlier request left the server hung."""
+    try:
+        r = http.get("/api/version", timeout=15)
+    except requests.RequestException as exc:
+        pytest.fail(f"server does not answer GET /api/version before the test (hung or down?): {exc}")
+    if r.status_code != 200:
+        pytest.fail(f"GET /api/version before the test -> {r.status_code} {r.text[:200]}")

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import time
+import uuid
 
 import pytest
 import requests
@@ -448,3 +449,157 @@ def test_export_snapshot_flow(annotated_project, tmp_path):
 
     assert project.export_snapshot_delete(eid) == 204
     assert eid not in [e["id"] for e in project.export_snapshot_list()]
+
+
+# --------------------------------------------------------------------------- Data Manager: filters, ordering, views
+
+
+def test_get_tasks_with_filters_ordering_and_views(legacy_project):
+    from label_studio_sdk.data_manager import Column, Filters, Operator, Type
+
+    texts = ["apple pie", "banana split", "apple juice", "cherry tart"]
+    ids = legacy_project.import_tasks([{"text": t} for t in texts])
+    legacy_project.create_annotation(ids[3], result=choice_result("positive"))
+
+    by_id = Filters.create(Filters.AND, [Filters.item(Column.id, Operator.GREATER, Type.Number, Filters.value(ids[1]))])
+    assert sorted(t["id"] for t in legacy_project.get_tasks(filters=by_id)) == sorted(ids[2:])
+
+    by_text = Filters.create(
+        Filters.AND, [Filters.item(Column.data("text"), Operator.CONTAINS, Type.String, Filters.value("apple"))]
+    )
+    assert sorted(legacy_project.get_tasks_ids(filters=by_text)) == sorted([ids[0], ids[2]])
+
+    either = Filters.create(
+        Filters.OR,
+        [
+            Filters.item(Column.id, Operator.EQUAL, Type.Number, Filters.value(ids[0])),
+            Filters.item(Column.total_annotations, Operator.GREATER, Type.Number, Filters.value(0)),
+        ],
+    )
+    assert sorted(legacy_project.get_tasks_ids(filters=either)) == sorted([ids[0], ids[3]])
+
+    desc = legacy_project.get_tasks_ids(ordering=["-" + Column.id])
+    assert desc == sorted(ids, reverse=True), desc
+
+    selected = legacy_project.get_tasks_ids(selected_ids=[ids[1], ids[2]])
+    assert sorted(selected) == sorted([ids[1], ids[2]])
+
+    view = legacy_project.create_view(filters=by_text, title="apples")  # POST /api/dm/views
+    assert isinstance(view.get("id"), int), view
+    assert view.get("project") == legacy_project.id, view
+    assert view["id"] in [v["id"] for v in legacy_project.get_views()]
+    assert sorted(legacy_project.get_tasks_ids(view_id=view["id"])) == sorted([ids[0], ids[2]])
+    legacy_project.delete_view(view["id"])
+    assert view["id"] not in [v["id"] for v in legacy_project.get_views()]
+
+
+def test_create_annotations_from_predictions(legacy_project):
+    ids = legacy_project.import_tasks([{"text": "p1"}, {"text": "p2"}, {"text": "p3"}])
+    legacy_project.create_prediction(ids[0], choice_result("positive"), model_version="mv1")
+    legacy_project.create_prediction(ids[1], choice_result("negative"), model_version="mv1")
+    legacy_project.create_prediction(ids[2], choice_result("neutral"), model_version="other")
+
+    resp = legacy_project.create_annotations_from_predictions(model_versions=["mv1"])
+    assert isinstance(resp, dict), resp  # POST /api/dm/actions?id=predictions_to_annotations&project=P
+
+    t0, t1, t2 = (legacy_project.get_task(i) for i in ids)
+    assert len(t0["annotations"]) == 1 and len(t1["annotations"]) == 1, (t0["annotations"], t1["annotations"])
+    assert_choice_result(t0["annotations"][0]["result"], "positive")
+    assert_choice_result(t1["annotations"][0]["result"], "negative")
+    assert t2["annotations"] == [], "only predictions of the requested model version are converted"
+
+
+# --------------------------------------------------------------------------- imports from files / validation
+
+
+def test_import_tasks_from_json_and_csv_files(legacy_project, tmp_path):
+    json_file = tmp_path / "tasks.json"
+    json_file.write_text(json.dumps([{"text": "from json 1"}, {"data": {"text": "from json 2"}}]))
+    json_ids = legacy_project.import_tasks(str(json_file))  # multipart upload, field "file"
+    assert len(json_ids) == 2, json_ids
+
+    csv_file = tmp_path / "tasks.csv"
+    csv_file.write_text('text\n"from csv 1"\n"from csv, with comma"\n')
+    csv_ids = legacy_project.import_tasks(str(csv_file))
+    assert len(csv_ids) == 2, csv_ids
+
+    texts = {t["id"]: t["data"]["text"] for t in legacy_project.get_tasks()}
+    assert sorted(texts) == sorted(json_ids + csv_ids)
+    assert sorted(texts.values()) == sorted(["from json 1", "from json 2", "from csv 1", "from csv, with comma"])
+
+
+def test_invalid_label_config_is_rejected(legacy_client, cleanup_projects):
+    bad = '<View><Text name="text" value="$text"/><Choices name="c" toName="nope"><Choice value="a"/></Choices></View>'
+    with pytest.raises(requests.HTTPError) as exc:
+        project = legacy_client.start_project(title=unique_title("compat-bad-config"), label_config=bad)
+        cleanup_projects.append(project.params["id"])
+    resp = exc.value.response
+    assert resp.status_code == 400, resp.text
+    body = resp.json()
+    assert "label_config" in (body.get("validation_errors") or {}), body
+
+
+def test_import_with_missing_data_key_is_rejected(legacy_project):
+    with pytest.raises(requests.HTTPError) as exc:
+        legacy_project.import_tasks([{"not_text": "x"}])
+    assert exc.value.response.status_code == 400, exc.value.response.text
+    assert legacy_project.get_params()["task_number"] == 0, "a rejected import must not create tasks"
+
+
+def test_labeled_and_unlabeled_tasks(legacy_project):
+    ids = legacy_project.import_tasks([{"text": "l1"}, {"text": "u1"}, {"text": "l2"}])
+    legacy_project.create_annotation(ids[0], result=choice_result("positive"))
+    legacy_project.create_annotation(ids[2], result=choice_result("negative"))
+    # filter:tasks:completed_at empty=false / empty=true
+    assert sorted(legacy_project.get_labeled_tasks_ids()) == sorted([ids[0], ids[2]])
+    assert legacy_project.get_unlabeled_tasks_ids() == [ids[1]]
+    labeled = legacy_project.get_labeled_tasks()
+    assert all(t["is_labeled"] is True and t["completed_at"] for t in labeled), labeled
+
+
+def test_skipped_annotation_counters(legacy_project):
+    [tid] = legacy_project.import_tasks([{"text": "skip me"}])
+    skipped = legacy_project.create_annotation(tid, result=[], was_cancelled=True)
+    assert skipped["was_cancelled"] is True, skipped
+    task = legacy_project.get_task(tid)
+    assert task["cancelled_annotations"] == 1, task
+    assert task["total_annotations"] == 0, task
+    params = legacy_project.get_params()
+    assert params["skipped_annotations_number"] == 1, params.get("skipped_annotations_number")
+
+
+def test_import_with_preannotated_from_fields(legacy_project):
+    ids = legacy_project.import_tasks(
+        [{"text": "pre 1", "sentiment": "positive"}, {"text": "pre 2", "sentiment": "negative"}],
+        preannotated_from_fields=["sentiment"],
+    )
+    assert len(ids) == 2
+    t0 = legacy_project.get_task(ids[0])
+    assert t0["data"]["text"] == "pre 1", t0["data"]
+    assert len(t0["predictions"]) == 1, t0["predictions"]
+    assert_choice_result(t0["predictions"][0]["result"], "positive")
+    t1 = legacy_project.get_task(ids[1])
+    assert_choice_result(t1["predictions"][0]["result"], "negative")
+
+
+def test_create_user_and_duplicate(legacy_client):
+    from label_studio_sdk._legacy.users import User
+
+    email = f"compat-{uuid.uuid4().hex[:8]}@example.com"
+    created = legacy_client.create_user({"username": email, "email": email, "first_name": "Com", "last_name": "Pat"})
+    assert created is not None, "POST /api/users did not create the user"
+    assert isinstance(created, User)
+    assert created.email == email
+    assert created.first_name == "Com" and created.last_name == "Pat"
+    assert email in [u.email for u in legacy_client.get_users()]
+    # a second create of the same user answers >= 400 with "already exists" in the body -> None
+    assert legacy_client.create_user({"username": email, "email": email}, exist_ok=True) is None
+
+
+def test_missing_project_is_404(legacy_client):
+    with pytest.raises(requests.HTTPError) as exc:
+        legacy_client.get_project(987654321)
+    resp = exc.value.response
+    assert resp.status_code == 404
+    body = resp.json()
+    assert body.get("status_code") == 404 and isinstance(body.get("detail"), str), body

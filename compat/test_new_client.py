@@ -452,3 +452,124 @@ def test_personal_access_token_jwt_flow(ls_url, http, project, me):
     finally:
         if not blacklisted:
             http.post("/api/token/blacklist/", json={"refresh": pat})
+
+
+# --------------------------------------------------------------------------- more surfaces
+
+
+def test_tasks_list_with_query_filters_and_ordering(ls, project):
+    ids = []
+    for text in ["alpha one", "beta two", "alpha three"]:
+        ids.append(ls.tasks.create(data={"text": text}, project=project.id).id)
+    query = {
+        "filters": {
+            "conjunction": "and",
+            "items": [{"filter": "filter:tasks:data.text", "operator": "contains", "type": "String", "value": "alpha"}],
+        },
+        "ordering": ["-tasks:id"],
+    }
+    got = [t.id for t in ls.tasks.list(project=project.id, query=json.dumps(query))]
+    assert got == sorted([ids[0], ids[2]], reverse=True), got
+
+    only_ids = ls.tasks.list(project=project.id, include="id", fields="task_only")
+    assert sorted(t.id for t in only_ids) == sorted(ids)
+
+
+def test_import_predictions(ls, project):
+    from label_studio_sdk import PredictionRequest
+
+    t1 = ls.tasks.create(data={"text": "one"}, project=project.id)
+    t2 = ls.tasks.create(data={"text": "two"}, project=project.id)
+    resp = ls.projects.import_predictions(
+        project.id,
+        request=[
+            PredictionRequest(task=t1.id, result=choice_result("positive"), score=0.9, model_version="bulk-v"),
+            PredictionRequest(task=t2.id, result=choice_result("negative"), score=0.1, model_version="bulk-v"),
+        ],
+    )  # POST /api/projects/{id}/import/predictions
+    assert _extra(resp, "created") == 2, resp
+    preds = {p.task: p for p in ls.predictions.list(project=project.id)}
+    assert set(preds) == {t1.id, t2.id}
+    assert_choice_result(preds[t1.id].result, "positive")
+    assert preds[t2.id].model_version == "bulk-v"
+    assert preds[t2.id].score == pytest.approx(0.1)
+
+
+def test_invalid_label_config_and_import_are_rejected_with_400(ls, project, cleanup_projects):
+    bad = '<View><Text name="text" value="$text"/><Choices name="c" toName="nope"><Choice value="a"/></Choices></View>'
+    with pytest.raises(ApiError) as exc:
+        p = ls.projects.create(title=unique_title("compat-bad"), label_config=bad)
+        cleanup_projects.append(p.id)
+    assert exc.value.status_code == 400, exc.value
+    assert "label_config" in ((exc.value.body or {}).get("validation_errors") or {}), exc.value.body
+
+    with pytest.raises(ApiError) as exc:
+        ls.projects.import_tasks(project.id, request=[{"data": {"wrong_key": "x"}}], return_task_ids=True)
+    assert exc.value.status_code == 400, exc.value
+    assert ls.projects.get(project.id).task_number == 0
+
+
+def test_views_create_list_delete(ls, project):
+    t1 = ls.tasks.create(data={"text": "keep me"}, project=project.id)
+    ls.tasks.create(data={"text": "drop me"}, project=project.id)
+    view = ls.views.create(
+        project=project.id,
+        data={
+            "title": "compat view",
+            "filters": {
+                "conjunction": "and",
+                "items": [{"filter": "filter:tasks:data.text", "operator": "contains", "type": "String", "value": "keep"}],
+            },
+        },
+    )  # POST /api/dm/views/
+    assert isinstance(view.id, int), view
+    assert view.project == project.id
+    assert view.id in [v.id for v in ls.views.list(project=project.id)]
+    assert [t.id for t in ls.tasks.list(project=project.id, view=view.id)] == [t1.id]
+    ls.views.delete(str(view.id))
+    assert view.id not in [v.id for v in ls.views.list(project=project.id)]
+
+
+def test_webhooks_create_list_delete(ls, project):
+    hook = ls.webhooks.create(
+        url="http://127.0.0.1:9/compat-hook", project=project.id, send_payload=True, send_for_all_actions=True
+    )  # POST /api/webhooks/
+    try:
+        assert isinstance(hook.id, int), hook
+        assert hook.url == "http://127.0.0.1:9/compat-hook"
+        assert hook.project == project.id
+        assert hook.id in [h.id for h in ls.webhooks.list(project=str(project.id))]
+        assert ls.webhooks.get(hook.id).url == hook.url
+    finally:
+        ls.webhooks.delete(hook.id)
+    assert hook.id not in [h.id for h in ls.webhooks.list(project=str(project.id))]
+
+
+def test_project_counters_follow_tasks_annotations_predictions(ls, project):
+    t1 = ls.tasks.create(data={"text": "c1"}, project=project.id)
+    t2 = ls.tasks.create(data={"text": "c2"}, project=project.id)
+    ls.tasks.create(data={"text": "c3"}, project=project.id)
+    ls.annotations.create(t1.id, result=choice_result("positive"))
+    ls.annotations.create(t2.id, result=[], was_cancelled=True)
+    ls.predictions.create(task=t1.id, result=choice_result("negative"), model_version="cnt")
+    ls.predictions.create(task=t2.id, result=choice_result("neutral"), model_version="cnt")
+
+    p = ls.projects.get(project.id)
+    assert p.task_number == 3
+    assert p.total_annotations_number == 1, p.total_annotations_number
+    assert p.skipped_annotations_number == 1, p.skipped_annotations_number
+    assert p.total_predictions_number == 2, p.total_predictions_number
+    assert p.num_tasks_with_annotations == 1, p.num_tasks_with_annotations
+    assert p.finished_task_number == 1, p.finished_task_number
+
+    listed = [x for x in ls.projects.list(ids=str(project.id))]
+    assert len(listed) == 1 and listed[0].task_number == 3, listed
+
+
+def test_users_create_list_get(ls):
+    email = f"compat-{uuid.uuid4().hex[:8]}@example.com"
+    user = ls.users.create(username=email, email=email, first_name="New", last_name="User")  # POST /api/users/
+    assert isinstance(user.id, int), user
+    assert user.email == email and user.first_name == "New" and user.last_name == "User"
+    assert user.id in [u.id for u in ls.users.list()]
+    assert ls.users.get(user.id).email == email
