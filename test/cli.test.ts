@@ -74,7 +74,7 @@ describe('labelfleet CLI', () => {
     const exported = run('export', String(project.id), '--format', 'CSV', '--out', out, '--url', server.url, '--api-key', token);
     expect(exported.status, exported.stderr).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('annotation_id,annotator,c,created_at,id,lead_time,score,text,updated_at');
+    expect(lines[0].trim()).toBe('"annotation_id","annotator","c","created_at","id","lead_time","score","text","updated_at"');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('"hello, world"');
   });

@@ -19,6 +19,7 @@ import { taskRoutes } from './modules/tasks/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerWeb } from './plugins/web.js';
 import { LABELFLEET_VERSION } from './version.js';
 
 /** Registers plugins and every module's routes; no logic. */
@@ -28,7 +29,6 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     bodyLimit: ctx.config.maxUploadBytes,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     genReqId: () => randomUUID(),
-    disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -61,5 +61,6 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   for (const routes of [systemRoutes, authRoutes, userRoutes, projectRoutes, importRoutes, taskRoutes, annotationRoutes, predictionRoutes, dmRoutes, exportRoutes]) {
     await app.register(async (scope) => routes(scope, ctx));
   }
+  await registerWeb(app);
   return app;
 }

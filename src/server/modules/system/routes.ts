@@ -29,10 +29,4 @@ export function systemRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.get('/api/version', { ...pub, schema: { tags: ['system'] } }, async () => versionBody());
   app.get('/version', { ...pub, schema: { hide: true } }, async () => versionBody());
   app.get('/api/schema', { ...pub, schema: { hide: true } }, async () => app.swagger());
-  app.get('/', { ...pub, schema: { hide: true } }, async (req, reply) => {
-    if (!req.actor) return reply.redirect('/user/login', 302);
-    return reply
-      .type('text/html')
-      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LabelFleet</title></head><body><h1>LabelFleet</h1><p>Signed in as ${req.actor.email.replace(/[<>&"]/g, '')}.</p><p><a href="/docs">API documentation</a> · <a href="/user/logout">Log out</a></p></body></html>`);
-  });
 }

@@ -1,0 +1,32 @@
+import { errorMessage, redirectToLogin } from './client';
+import type { ImportSummary } from './types';
+
+/**
+ * Uploads one file to POST /api/projects/{id}/import as multipart form data.
+ * XMLHttpRequest rather than fetch because only it reports upload progress.
+ */
+export function uploadImportFile(projectId: number, file: File, onProgress: (fraction: number) => void): Promise<ImportSummary> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/projects/${projectId}/import`);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new Error('The upload failed: the server could not be reached.'));
+    xhr.onload = () => {
+      if (xhr.status === 401) redirectToLogin();
+      let body: unknown = xhr.responseText;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: keep the text for the message
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportSummary);
+      else reject(new Error(errorMessage(xhr.status, body)));
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}

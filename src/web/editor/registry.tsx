@@ -1,0 +1,41 @@
+import type { ComponentType, ReactNode } from 'react';
+import { Choices } from './choices/Choices';
+import type { ConfigNode } from './config';
+import { Header } from './header/Header';
+import { Labels } from './labels/Labels';
+import { Rating } from './rating/Rating';
+import { TextArea } from './textarea/TextArea';
+import { Text } from './text/Text';
+import { Unsupported } from './unsupported/Unsupported';
+import { View } from './view/View';
+
+type TagComponent = ComponentType<{ node: ConfigNode; children?: ReactNode }>;
+
+/** One component per config tag, by lower-case tag name (Label Studio reads tags case-insensitively). */
+const TAGS: Record<string, TagComponent> = {
+  view: View,
+  header: Header,
+  text: Text,
+  choices: Choices,
+  labels: Labels,
+  textarea: TextArea,
+  rating: Rating,
+};
+
+/** Tags whose children are tags in their own right (a Choices' Choice children are its options instead). */
+const CONTAINERS = new Set(['view']);
+
+export const SUPPORTED_TAGS = Object.keys(TAGS);
+
+export function TagNode({ node }: { node: ConfigNode }) {
+  const kind = node.tag.toLowerCase();
+  const Component = TAGS[kind] ?? Unsupported;
+  if (!CONTAINERS.has(kind)) return <Component node={node} />;
+  return (
+    <Component node={node}>
+      {node.children.map((c) => (
+        <TagNode key={c.key} node={c} />
+      ))}
+    </Component>
+  );
+}

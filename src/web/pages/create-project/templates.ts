@@ -1,0 +1,93 @@
+/** The labeling setups offered when a project is created (Label Studio's templates of the same names). */
+export interface Template {
+  id: string;
+  title: string;
+  group: 'Natural language' | 'Computer vision' | 'Generative AI' | 'Custom';
+  description: string;
+  config: string;
+}
+
+export const TEMPLATES: Template[] = [
+  {
+    id: 'text-classification',
+    title: 'Text Classification',
+    group: 'Natural language',
+    description: 'Pick the sentiment (or any class) of a text.',
+    config: `<View>
+  <Text name="text" value="$text"/>
+  <View style="box-shadow: 2px 2px 5px #999; padding: 20px; margin-top: 2em; border-radius: 5px;">
+    <Header value="Choose text sentiment"/>
+    <Choices name="sentiment" toName="text" choice="single" showInLine="true">
+      <Choice value="Positive"/>
+      <Choice value="Negative"/>
+      <Choice value="Neutral"/>
+    </Choices>
+  </View>
+</View>`,
+  },
+  {
+    id: 'ner',
+    title: 'Named Entity Recognition',
+    group: 'Natural language',
+    description: 'Mark people, organisations and places in a text.',
+    config: `<View>
+  <Labels name="label" toName="text">
+    <Label value="PER" background="red"/>
+    <Label value="ORG" background="darkorange"/>
+    <Label value="LOC" background="orange"/>
+    <Label value="MISC" background="green"/>
+  </Labels>
+  <Text name="text" value="$text"/>
+</View>`,
+  },
+  {
+    id: 'image-classification',
+    title: 'Image Classification',
+    group: 'Computer vision',
+    description: 'Put each image in one or more classes.',
+    config: `<View>
+  <Image name="image" value="$image"/>
+  <Choices name="choice" toName="image">
+    <Choice value="Adult content"/>
+    <Choice value="Weapons"/>
+    <Choice value="Violence"/>
+  </Choices>
+</View>`,
+  },
+  {
+    id: 'object-detection',
+    title: 'Object Detection with Bounding Boxes',
+    group: 'Computer vision',
+    description: 'Draw labelled boxes around objects in images.',
+    config: `<View>
+  <Image name="image" value="$image"/>
+  <RectangleLabels name="label" toName="image">
+    <Label value="Airplane" background="green"/>
+    <Label value="Car" background="blue"/>
+  </RectangleLabels>
+</View>`,
+  },
+  {
+    id: 'llm-rating',
+    title: 'LLM Response Rating',
+    group: 'Generative AI',
+    description: 'Rate a model’s answer to a prompt and say why.',
+    config: `<View>
+  <Header value="Prompt"/>
+  <Text name="prompt" value="$prompt"/>
+  <Header value="Response"/>
+  <Text name="response" value="$response"/>
+  <Rating name="rating" toName="response" maxRating="5"/>
+  <TextArea name="comment" toName="response" placeholder="Why this rating?" rows="3"/>
+</View>`,
+  },
+  {
+    id: 'custom',
+    title: 'Custom template',
+    group: 'Custom',
+    description: 'Start from an empty view and write the XML.',
+    config: `<View>
+  <Text name="text" value="$text"/>
+</View>`,
+  },
+];
