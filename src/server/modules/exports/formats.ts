@@ -1,21 +1,19 @@
-import { AppError } from '../../errors.js';
+import type { ParsedLabelConfig } from '../labelconfig/parsed-config.js';
+import { asrEntries } from './asr.js';
+import { brushEntries } from './brush.js';
+import { EXPORT_FORMATS, type ExportFormat } from './catalogue.js';
+import { cocoEntries } from './coco.js';
+import { conllText } from './conll.js';
 import { ANNOTATION_COLUMNS, csvHeader, csvLine } from './csv.js';
+import { itemPages, type ConvertContext, type ConversionItem } from './items.js';
 import { minRecords, type ControlTypes, type ExportTask } from './json-min.js';
+import type { MediaResolver } from './media.js';
 import type { ExportPage } from './task-rows.js';
+import { vocEntries } from './voc.js';
+import { yoloEntries } from './yolo.js';
+import { zipStream, type ZipEntry } from './zip-stream.js';
 
-export const EXPORT_FORMATS = {
-  JSON: { title: 'JSON', ext: 'json', contentType: 'application/json', description: "List of items in raw JSON format stored in one JSON file. Use to export both the data and the annotations for a dataset. It's Label Studio Common Format" },
-  JSON_MIN: { title: 'JSON-MIN', ext: 'json', contentType: 'application/json', description: 'List of items where only "from_name", "to_name" values from the raw JSON format are exported.' },
-  CSV: { title: 'CSV', ext: 'csv', contentType: 'text/csv', description: 'Results are stored as comma-separated values with the column names specified by the values of the "from_name" and "to_name" fields.' },
-  TSV: { title: 'TSV', ext: 'tsv', contentType: 'text/tab-separated-values', description: 'Results are stored in tab-separated tabular file with column names specified by "from_name" "to_name" values' },
-} as const;
-export type ExportFormat = keyof typeof EXPORT_FORMATS;
-
-export function exportFormat(raw: string | undefined): ExportFormat {
-  const f = (raw ?? 'JSON').toUpperCase();
-  if (f in EXPORT_FORMATS) return f as ExportFormat;
-  throw new AppError('invalid', `${raw} is not supported export format. Supported: ${Object.keys(EXPORT_FORMATS).join(', ')}`);
-}
+export { EXPORT_FORMATS, exportFormat, formatFor, formatList, type ExportFormat } from './catalogue.js';
 
 export interface ExportSource {
   /** Pages of task JSON (Label Studio's export shape); may be called more than once. */
@@ -23,10 +21,62 @@ export interface ExportSource {
   /** Every data key the selected tasks use, for the CSV header. */
   dataKeys: () => Promise<string[]>;
   controls: ControlTypes;
+  config: ParsedLabelConfig;
+  media: MediaResolver;
+  /** Label Studio's download_resources: VOC and ASR_MANIFEST put the media stored here into the zip */
+  downloadResources: boolean;
+}
+
+type Items = AsyncIterable<ConversionItem[][]>;
+
+/** The zip members of a multi-file format. */
+function zipEntries(format: ExportFormat, items: Items, ctx: ConvertContext): AsyncIterable<ZipEntry> | null {
+  switch (format) {
+    case 'COCO':
+    case 'COCO_WITH_IMAGES':
+      return cocoEntries(items, ctx);
+    case 'YOLO':
+    case 'YOLO_WITH_IMAGES':
+      return yoloEntries(items, ctx, false);
+    case 'YOLO_OBB':
+    case 'YOLO_OBB_WITH_IMAGES':
+      return yoloEntries(items, ctx, true);
+    case 'VOC':
+      return vocEntries(items, ctx);
+    case 'BRUSH_TO_NUMPY':
+      return brushEntries(items, ctx, 'numpy');
+    case 'BRUSH_TO_PNG':
+      return brushEntries(items, ctx, 'png');
+    case 'ASR_MANIFEST':
+      return asrEntries(items, ctx);
+    default:
+      return null;
+  }
+}
+
+const WITH_MEDIA: ExportFormat[] = ['COCO_WITH_IMAGES', 'YOLO_WITH_IMAGES', 'YOLO_OBB_WITH_IMAGES'];
+
+/** The converter formats, from pages of tasks through Label Studio's per-annotation items. */
+function renderConverted(format: ExportFormat, src: ExportSource): AsyncIterable<string | Uint8Array> | null {
+  const ctx: ConvertContext = {
+    config: src.config,
+    media: src.media,
+    includeMedia: WITH_MEDIA.includes(format) || ((format === 'VOC' || format === 'ASR_MANIFEST') && src.downloadResources),
+    now: new Date(),
+  };
+  const items = itemPages(src.pages(), src.config);
+  if (format === 'CONLL2003') return conllText(items, ctx);
+  const entries = zipEntries(format, items, ctx);
+  return entries && zipStream(entries);
 }
 
 /** Renders the export as a stream of text pieces; memory holds one page at a time. */
-export async function* renderExport(format: ExportFormat, src: ExportSource): AsyncGenerator<string> {
+export async function* renderExport(format: ExportFormat, src: ExportSource): AsyncGenerator<string | Uint8Array> {
+  const converted = renderConverted(format, src);
+  if (converted) {
+    yield* converted;
+    return;
+  }
   if (format === 'JSON') {
     yield '[';
     let first = true;

@@ -6,7 +6,7 @@ import type { Ctx } from '../../context.js';
 import { actorOf } from '../../plugins/auth.js';
 import { idList, idParam, IdParams, lsBool } from '../../wire.js';
 import { getProject, type ProjectRow } from '../projects/service.js';
-import { EXPORT_FORMATS, exportFilename, exportFormat, type ExportFormat } from './formats.js';
+import { EXPORT_FORMATS, exportFilename, type ExportFormat } from './formats.js';
 import * as exportsService from './service.js';
 import type { TaskFilter } from './task-rows.js';
 
@@ -64,14 +64,14 @@ export function exportRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   r.get('/api/projects/:id/export', { schema: { tags, params: IdParams, querystring: ExportQuery } }, async (req, reply) => {
     const project = await getProject(ctx.db, actorOf(req), req.params.id);
-    const format = exportFormat(req.query.exportType ?? req.query.export_type);
+    const format = exportsService.projectFormat(project, req.query.exportType ?? req.query.export_type);
     const ids = idList(req.query['ids[]'] ?? req.query.ids);
-    const body = exportsService.liveExport(ctx.db, project, format, { projectId: project.id, allTasks: req.query.download_all_tasks ?? false, ids: ids.length ? ids : null });
+    const filter = { projectId: project.id, allTasks: req.query.download_all_tasks ?? false, ids: ids.length ? ids : null };
+    const body = exportsService.liveExport(ctx, project, format, filter, req.query.download_resources ?? true);
     return sendFile(reply, project.id, format, body);
   });
   r.get('/api/projects/:id/export/formats', { schema: { tags, params: IdParams } }, async (req) => {
-    await getProject(ctx.db, actorOf(req), req.params.id);
-    return Object.entries(EXPORT_FORMATS).map(([name, f]) => ({ name, title: f.title, description: f.description, link: '', tags: [], disabled: false }));
+    return exportsService.projectFormats(await getProject(ctx.db, actorOf(req), req.params.id));
   });
 
   const snapshotParams = z.object({ id: idParam, exportId: idParam });
@@ -102,14 +102,14 @@ export function exportRoutes(app: FastifyInstance, ctx: Ctx): void {
     return reply.status(204).send();
   });
   r.post('/api/projects/:id/exports/:exportId/convert', { schema: { tags, params: snapshotParams, body: z.object({ export_type: z.string(), download_resources: lsBool.optional() }).loose() } }, async (req) => {
-    await getProject(ctx.db, actorOf(req), req.params.id);
-    const format = exportFormat(req.body.export_type);
+    const project = await getProject(ctx.db, actorOf(req), req.params.id);
+    const format = exportsService.projectFormat(project, req.body.export_type);
     return { export_type: format, converted_format: await exportsService.convertSnapshot(ctx.db, req.params.id, req.params.exportId, format) };
   });
   r.get('/api/projects/:id/exports/:exportId/download', { schema: { tags, params: snapshotParams, querystring: ExportQuery } }, async (req, reply) => {
     const project = await getProject(ctx.db, actorOf(req), req.params.id);
-    const format = exportFormat(req.query.exportType ?? req.query.export_type);
+    const format = exportsService.projectFormat(project, req.query.exportType ?? req.query.export_type);
     const e = await exportsService.getSnapshot(ctx.db, project.id, req.params.exportId);
-    return sendFile(reply, project.id, format, exportsService.snapshotStream(project, e, format));
+    return sendFile(reply, project.id, format, exportsService.snapshotStream(ctx, project, e, format, req.query.download_resources ?? true));
   });
 }

@@ -10,15 +10,30 @@ import { isoTime } from '../../wire.js';
 import { jsonElements } from '../imports/json-elements.js';
 import type { ProjectRow } from '../projects/service.js';
 import type { Actor } from '../users/service.js';
-import { renderExport, type ExportFormat, type ExportSource } from './formats.js';
+import type { ParsedLabelConfig } from '../labelconfig/parsed-config.js';
+import { formatFor, formatList, renderExport, type ExportFormat, type ExportSource } from './formats.js';
+import { mediaResolver } from './media.js';
 import { dataKeysOf, taskPages, type ExportPage, type TaskFilter } from './task-rows.js';
 
 export function controlTypes(p: ProjectRow): Record<string, string> {
   return Object.fromEntries(Object.entries(p.parsed_label_config as Record<string, { type: string }>).map(([name, c]) => [name, c.type]));
 }
 
-export function liveExport(db: Queryable, project: ProjectRow, format: ExportFormat, filter: TaskFilter): Readable {
-  const src: ExportSource = { pages: () => taskPages(db, filter), dataKeys: () => dataKeysOf(db, project.id), controls: controlTypes(project) };
+export const parsedConfig = (p: ProjectRow) => p.parsed_label_config as ParsedLabelConfig;
+
+/** The project's export format named by the request, if its config can produce it (400 otherwise). */
+export const projectFormat = (p: ProjectRow, raw: string | undefined): ExportFormat => formatFor(parsedConfig(p), raw);
+
+/** GET /export/formats: Label Studio's list, formats this config cannot produce marked disabled. */
+export const projectFormats = (p: ProjectRow) => formatList(parsedConfig(p));
+
+/** What an export reads besides its tasks: the project's config and where its uploaded media are. */
+function sourceOf(ctx: Pick<Ctx, 'config'>, project: ProjectRow, downloadResources: boolean) {
+  return { controls: controlTypes(project), config: parsedConfig(project), media: mediaResolver(ctx.config.dataDir), downloadResources };
+}
+
+export function liveExport(ctx: Pick<Ctx, 'db' | 'config'>, project: ProjectRow, format: ExportFormat, filter: TaskFilter, downloadResources = true): Readable {
+  const src: ExportSource = { pages: () => taskPages(ctx.db, filter), dataKeys: () => dataKeysOf(ctx.db, project.id), ...sourceOf(ctx, project, downloadResources) };
   return Readable.from(renderExport(format, src));
 }
 
@@ -96,7 +111,7 @@ export async function createSnapshot(ctx: Ctx, actor: Actor, project: ProjectRow
         yield page;
       }
     };
-    for await (const piece of renderExport('JSON', { pages, dataKeys: async () => [], controls: {} })) {
+    for await (const piece of renderExport('JSON', { pages, dataKeys: async () => [], ...sourceOf(ctx, project, false) })) {
       md5.update(piece);
       yield piece;
     }
@@ -127,7 +142,7 @@ async function* filePages(file: string): AsyncGenerator<ExportPage> {
 }
 
 /** A snapshot in the asked format: JSON is the stored file; the flat formats are rendered from it. */
-export function snapshotStream(project: ProjectRow, e: ExportRow, format: ExportFormat): Readable {
+export function snapshotStream(ctx: Pick<Ctx, 'config'>, project: ProjectRow, e: ExportRow, format: ExportFormat, downloadResources = true): Readable {
   if (e.status !== 'completed' || !e.file_path || !fs.existsSync(e.file_path)) throw new AppError('not_found', 'Export is not completed');
   const file = e.file_path;
   if (format === 'JSON') return fs.createReadStream(file);
@@ -137,7 +152,7 @@ export function snapshotStream(project: ProjectRow, e: ExportRow, format: Export
     for await (const page of filePages(file)) for (const t of JSON.parse(`[${page.body}]`) as { data?: object }[]) for (const k of Object.keys(t.data ?? {})) keys.add(k);
     return [...keys].sort();
   };
-  return Readable.from(renderExport(format, { pages: () => filePages(file), dataKeys, controls: controlTypes(project) }));
+  return Readable.from(renderExport(format, { pages: () => filePages(file), dataKeys, ...sourceOf(ctx, project, downloadResources) }));
 }
 
 export async function deleteSnapshot(db: Queryable, projectId: number, id: number): Promise<void> {
