@@ -50,8 +50,9 @@ export function registerAuth(app: FastifyInstance, ctx: Ctx): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req) => {
     const isPublic = req.routeOptions.config?.public === true;
-    const path = req.url.split('?')[0];
-    const needsAuth = !isPublic && (path.startsWith('/api/') || path.startsWith('/data/'));
+    // the route's pattern as well as the URL as sent: "//api/..." and "/%61pi/..." reach /api routes too
+    const paths = [req.routeOptions.url, req.url.split('?')[0].replace(/\/{2,}/g, '/')];
+    const needsAuth = !isPublic && paths.some((p) => p?.startsWith('/api/') || p?.startsWith('/data/'));
     try {
       req.actor = await resolveActor(ctx, req);
     } catch (err) {

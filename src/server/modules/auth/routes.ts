@@ -6,6 +6,9 @@ import { actorOf, SESSION_COOKIE } from '../../plugins/auth.js';
 import { loginPage } from './login-page.js';
 import * as auth from './service.js';
 
+/** Browsers read a backslash as a slash and drop tabs and newlines: "/\host" or "/<tab>/host" would leave the site like "//host". */
+const localPath = (next: string | undefined) => (next && /^\/(?!\/)[^\\\x00-\x1f]*$/.test(next) ? next : '/');
+
 const RefreshBody = z.object({ refresh: z.string({ error: 'This field is required.' }).min(1) });
 
 export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
@@ -40,8 +43,7 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
       try {
         const { sessionId, expiresAt } = await auth.login(ctx, req.body.email, req.body.password);
         reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'lax', expires: expiresAt });
-        const next = req.body.next && req.body.next.startsWith('/') && !req.body.next.startsWith('//') ? req.body.next : '/';
-        return reply.redirect(next, 302);
+        return reply.redirect(localPath(req.body.next), 302);
       } catch {
         return reply.status(401).type('text/html').send(loginPage(cookieToken ?? csrf(), 'The email and password you entered do not match.'));
       }

@@ -2,15 +2,19 @@ import type { Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { findUserByEmail } from '../users/queries.js';
 import type { UserRow } from '../users/queries.js';
-import { verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import * as q from './queries.js';
 import { ACCESS_TOKEN_TTL_SECONDS, PERSONAL_TOKEN_TTL_DAYS, newLegacyKey, newSessionId, signToken, verifyToken } from './tokens.js';
 
 const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 
+// An unknown email costs one hash too, so the response time does not tell which emails have accounts.
+const DECOY_HASH = hashPassword('decoy-password');
+
 export async function login(ctx: Ctx, email: string, password: string): Promise<{ user: UserRow; sessionId: string; expiresAt: Date }> {
   const user = await findUserByEmail(ctx.db, email);
-  if (!user || !user.is_active || !(await verifyPassword(password, user.password_hash))) {
+  const matches = await verifyPassword(password, user?.password_hash ?? (await DECOY_HASH));
+  if (!user || !user.is_active || !matches) {
     throw new AppError('unauthorized', 'The email and password you entered do not match.');
   }
   const sessionId = newSessionId();

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../../db/connection.js';
 import { AppError } from '../../errors.js';
+import { emit } from '../../events.js';
 import { insertAnnotationBatch } from '../annotations/service.js';
 import { checkTaskData, remapUndefinedKey } from '../labelconfig/task-data.js';
 import type { LabelConfig } from '../labelconfig/parse.js';
@@ -88,36 +89,35 @@ async function flush(tx: Queryable, project: ProjectRow, actor: Actor, batch: Pe
   for (const id of ids ? taskIds : []) ids!.push(id);
 }
 
+interface Progress {
+  taskCount: number;
+  columns: Set<string>;
+  formats: Set<string>;
+  fileUploadIds: number[];
+  counts: { annotations: number; predictions: number };
+  ids: number[] | null;
+}
+
 /**
- * Imports every source in one transaction: a bad item anywhere stores nothing.
- * Items stream through in batches; only the current batch is held in memory.
+ * Writes the sources' items in batches; one batch is written while the next is parsed, so Postgres and
+ * Node work side by side. Returns only once no write is in flight, even on failure: a write still running
+ * when the transaction rolls back would land outside it.
  */
-export async function importTasks(db: Db, actor: Actor, projectId: number, sources: () => AsyncIterable<ImportSource>, returnIds: boolean): Promise<ImportSummary> {
-  const started = performance.now();
-  const project = await getManagedProject(db, actor, projectId);
-  const cfg = projectConfig(project);
-  const columns = new Set<string>();
-  const formats = new Set<string>();
-  const fileUploadIds: number[] = [];
-  const counts = { annotations: 0, predictions: 0 };
-  const ids: number[] | null = returnIds ? [] : null;
-  let taskCount = 0;
-  await db.transaction(async (tx) => {
-    await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
-    // one batch is written while the next is parsed: Postgres and Node work side by side
-    let inflight: Promise<void> = Promise.resolve();
-    const submit = async (batch: PendingTask[], fileUploadId: number | null) => {
-      await inflight;
-      inflight = flush(tx, project, actor, batch, fileUploadId, ids, counts);
-      inflight.catch(() => undefined); // surfaced by the next await
-      taskCount += batch.length;
-    };
-    for await (const source of sources()) {
-      formats.add(source.format);
-      if (source.fileUploadId) fileUploadIds.push(source.fileUploadId);
+async function writeSources(tx: Queryable, cfg: LabelConfig, project: ProjectRow, actor: Actor, sources: AsyncIterable<ImportSource>, p: Progress): Promise<void> {
+  let inflight: Promise<void> = Promise.resolve();
+  const submit = async (batch: PendingTask[], fileUploadId: number | null) => {
+    await inflight;
+    inflight = flush(tx, project, actor, batch, fileUploadId, p.ids, p.counts);
+    inflight.catch(() => undefined); // surfaced by the next await
+    p.taskCount += batch.length;
+  };
+  try {
+    for await (const source of sources) {
+      p.formats.add(source.format);
+      if (source.fileUploadId) p.fileUploadIds.push(source.fileUploadId);
       let batch: PendingTask[] = [];
       for await (const item of source.items) {
-        batch.push(prepareItem(cfg, item, columns));
+        batch.push(prepareItem(cfg, item, p.columns));
         if (batch.length >= BATCH) {
           await submit(batch, source.fileUploadId);
           batch = [];
@@ -125,22 +125,42 @@ export async function importTasks(db: Db, actor: Actor, projectId: number, sourc
       }
       if (batch.length) await submit(batch, source.fileUploadId);
     }
-    await inflight;
-    if (taskCount === 0) throw new AppError('invalid', 'No tasks found in the upload: the file is empty or holds no items');
+  } catch (err) {
+    await inflight.catch(() => undefined);
+    throw err;
+  }
+  await inflight;
+}
+
+/**
+ * Imports every source in one transaction: a bad item anywhere stores nothing.
+ * Items stream through in batches; only the current batch is held in memory.
+ * `sources` gets the transaction so that what it records (file uploads) rolls back with the tasks.
+ */
+export async function importTasks(db: Db, actor: Actor, projectId: number, sources: (tx: Queryable) => AsyncIterable<ImportSource>, returnIds: boolean): Promise<ImportSummary> {
+  const started = performance.now();
+  const project = await getManagedProject(db, actor, projectId);
+  const cfg = projectConfig(project);
+  const p: Progress = { taskCount: 0, columns: new Set(), formats: new Set(), fileUploadIds: [], counts: { annotations: 0, predictions: 0 }, ids: [] };
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
+    await writeSources(tx, cfg, project, actor, sources(tx), p);
+    if (p.taskCount === 0) throw new AppError('invalid', 'No tasks found in the upload: the file is empty or holds no items');
   });
   // fresh statistics after a bulk load, or the planner keeps treating the tables as small
-  if (taskCount >= 50_000) await db.query('ANALYZE tasks').catch(() => undefined);
+  if (p.taskCount >= 50_000) await db.query('ANALYZE tasks').catch(() => undefined);
   const summary: ImportSummary = {
-    task_count: taskCount,
-    annotation_count: counts.annotations,
-    prediction_count: counts.predictions,
-    predictions_count: counts.predictions,
+    task_count: p.taskCount,
+    annotation_count: p.counts.annotations,
+    prediction_count: p.counts.predictions,
+    predictions_count: p.counts.predictions,
     duration: Math.round(performance.now() - started) / 1000,
-    file_upload_ids: fileUploadIds,
+    file_upload_ids: p.fileUploadIds,
     could_be_tasks_list: false,
-    found_formats: [...formats],
-    data_columns: [...columns],
+    found_formats: [...p.formats],
+    data_columns: [...p.columns],
   };
-  if (ids) summary.task_ids = ids;
+  if (returnIds && p.ids) summary.task_ids = p.ids;
+  await emit(db, { type: 'tasks.created', orgId: actor.orgId, projectId: project.id, taskIds: p.ids ?? [] });
   return summary;
 }

@@ -12,13 +12,22 @@ export interface RawItem {
   value: unknown;
 }
 
-/** Passes bytes through, refusing the upload once it grows past the limit. */
-export async function* limitBytes(source: AsyncIterable<Buffer | string>, limit: number): AsyncGenerator<Buffer> {
-  let total = 0;
+export const tooLarge = (limit: number) => new AppError('too_large', `Upload is larger than the limit of ${limit} bytes`);
+
+/** Counts the bytes of one request, shared by all its files; throws once they pass the limit. */
+export function byteBudget(limit: number): (bytes: number) => void {
+  let used = 0;
+  return (bytes) => {
+    used += bytes;
+    if (used > limit) throw tooLarge(limit);
+  };
+}
+
+/** Passes bytes through, spending them from the request's budget. */
+export async function* limitBytes(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, spend: (bytes: number) => void): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    total += buf.length;
-    if (total > limit) throw new AppError('too_large', `Upload is larger than the limit of ${limit} bytes`);
+    spend(buf.length);
     yield buf;
   }
 }

@@ -33,9 +33,8 @@ export function userRoutes(app: FastifyInstance, ctx: Ctx): void {
   r.get('/api/users', { schema: { tags } }, async (req) => (await users.listUsersOfOrg(ctx.db, actorOf(req).orgId)).map(users.serializeUser));
   r.post('/api/users', { schema: { tags, body: NewUserBody } }, async (req, reply) => {
     const actor = actorOf(req);
-    users.requireManager(actor);
-    if (req.body.role === 'owner' && actor.role !== 'owner') throw new AppError('forbidden', 'Only the owner can create another owner.');
     const b = req.body;
+    users.requireUserManager(actor, b.role ?? 'annotator');
     const user = await users.createUser(ctx.db, {
       email: b.email,
       username: b.username,
@@ -52,14 +51,14 @@ export function userRoutes(app: FastifyInstance, ctx: Ctx): void {
   r.get('/api/users/:id', { schema: { tags, params: IdParams } }, async (req) => users.serializeUser(await users.getUserInOrg(ctx.db, actorOf(req), req.params.id)));
   r.patch('/api/users/:id', { schema: { tags, params: IdParams, body: UserPatch } }, async (req) => {
     const actor = actorOf(req);
-    await users.getUserInOrg(ctx.db, actor, req.params.id);
-    if (actor.id !== req.params.id) users.requireManager(actor);
+    const target = await users.getUserInOrg(ctx.db, actor, req.params.id);
+    if (actor.id !== req.params.id) users.requireUserManager(actor, target.role as users.Role);
     return users.serializeUser((await users.updateUser(ctx.db, req.params.id, req.body))!);
   });
   r.delete('/api/users/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
     const actor = actorOf(req);
-    users.requireManager(actor);
-    await users.getUserInOrg(ctx.db, actor, req.params.id);
+    const target = await users.getUserInOrg(ctx.db, actor, req.params.id);
+    users.requireUserManager(actor, target.role as users.Role);
     if (actor.id === req.params.id) throw new AppError('invalid', 'You cannot delete yourself.');
     await users.deleteUser(ctx.db, req.params.id);
     return reply.status(204).send();

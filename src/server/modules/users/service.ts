@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/connection.js';
 import { AppError, notFound, validationError } from '../../errors.js';
+import { isoTime } from '../../wire.js';
 import { hashPassword } from '../auth/passwords.js';
 import { replaceLegacyKey } from '../auth/queries.js';
 import { newLegacyKey } from '../auth/tokens.js';
@@ -25,6 +26,14 @@ export function requireManager(a: Actor): void {
   if (!canManageProjects(a)) throw new AppError('forbidden', 'You do not have permission to perform this action.');
 }
 
+const outranks = (a: Role, b: Role) => ROLES.indexOf(a) < ROLES.indexOf(b);
+
+/** Managers manage users, but never anyone whose role is above their own. */
+export function requireUserManager(actor: Actor, targetRole: Role): void {
+  requireManager(actor);
+  if (outranks(targetRole, actor.role)) throw new AppError('forbidden', `A ${actor.role} cannot manage a user with the ${targetRole} role.`);
+}
+
 const initials = (u: UserRow) => ((u.first_name[0] ?? '') + (u.last_name[0] ?? '')).toLowerCase() || u.email.slice(0, 2).toLowerCase();
 
 /** The user object as Label Studio serializes it. */
@@ -35,13 +44,13 @@ export function serializeUser(u: UserRow) {
     last_name: u.last_name,
     username: u.username,
     email: u.email,
-    last_activity: u.last_activity,
+    last_activity: isoTime(u.last_activity),
     avatar: null,
     initials: initials(u),
     phone: u.phone,
     active_organization: u.active_organization,
     allow_newsletters: u.allow_newsletters,
-    date_joined: u.date_joined,
+    date_joined: isoTime(u.date_joined),
     custom_hotkeys: {},
     role: u.role,
   };
@@ -69,9 +78,13 @@ export interface NewUser {
   allowNewsletters?: boolean | null;
 }
 
+const emailTaken = () => validationError('email', 'User with this email already exists');
+
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
+
 export async function createUser(db: Queryable, input: NewUser): Promise<UserRow> {
-  if (await q.findUserByEmail(db, input.email)) throw validationError('email', 'User with this email already exists');
-  const user = await q.insertUser(db, {
+  if (await q.findUserByEmail(db, input.email)) throw emailTaken();
+  const row = {
     email: input.email,
     username: input.username || input.email,
     firstName: input.firstName ?? '',
@@ -81,6 +94,10 @@ export async function createUser(db: Queryable, input: NewUser): Promise<UserRow
     role: input.role ?? 'annotator',
     orgId: input.orgId,
     allowNewsletters: input.allowNewsletters ?? null,
+  };
+  // a request with the same email may have won the race since the check above
+  const user = await q.insertUser(db, row).catch((err: unknown) => {
+    throw isUniqueViolation(err) ? emailTaken() : err;
   });
   await replaceLegacyKey(db, user.id, input.token ?? newLegacyKey());
   return user;
