@@ -16,6 +16,20 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * A transaction handle that refuses work once its transaction has ended: a straggling query would
+ * otherwise run outside it, on a pooled connection that may already serve another request.
+ */
+function scoped(query: Queryable['query']): Queryable & { end: () => void } {
+  let open = true;
+  return {
+    query: (sql, params) => (open ? query(sql, params) : Promise.reject(new Error('query on a transaction that has already ended'))),
+    end: () => {
+      open = false;
+    },
+  };
+}
+
 // ids are bigint in the schema but stay far below 2^53; clients expect JSON numbers.
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
@@ -32,15 +46,17 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Db
     query: (sql, params) => run(pool, sql, params),
     async transaction(fn) {
       const c = await pool.connect();
+      const tx = scoped((sql, params) => run(c, sql, params));
       try {
         await c.query('BEGIN');
-        const out = await fn({ query: (sql, params) => run(c, sql, params) });
+        const out = await fn(tx);
         await c.query('COMMIT');
         return out;
       } catch (err) {
         await c.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
+        tx.end();
         c.release();
       }
     },
@@ -60,7 +76,15 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   return {
     kind: 'pglite',
     query: async (sql, params) => parseRows((await db.query(sql, params as unknown[])).rows),
-    transaction: (fn) => db.transaction((tx) => fn({ query: async (sql, params) => parseRows((await tx.query(sql, params as unknown[])).rows) })),
+    transaction: (fn) =>
+      db.transaction(async (raw) => {
+        const tx = scoped(async (sql, params) => parseRows((await raw.query(sql, params as unknown[])).rows));
+        try {
+          return await fn(tx);
+        } finally {
+          tx.end();
+        }
+      }),
     async exec(sql) {
       await db.exec(sql);
     },

@@ -286,3 +286,23 @@ describe('refusing bad imports, all or nothing', () => {
     await expectTexts(s, id, []);
   });
 });
+
+describe('preannotated_from_fields', () => {
+  it('turns the listed columns into a prediction of the control with that name, keeping the data', async () => {
+    const s = await startTestServer();
+    try {
+      const { id } = await makeProject(s);
+      const res = await s.request({ method: 'POST', url: `/api/projects/${id}/import?return_task_ids=1&preannotated_from_fields=sentiment`, payload: [{ text: 'pre 1', sentiment: 'positive' }] });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ task_count: 1, prediction_count: 1 });
+      const task = (await s.request({ method: 'GET', url: `/api/tasks/${res.json().task_ids[0]}` })).json();
+      expect(task.data).toEqual({ text: 'pre 1', sentiment: 'positive' });
+      expect(task.predictions[0].result).toEqual([{ from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: ['positive'] } }]);
+      const missing = await s.request({ method: 'POST', url: `/api/projects/${id}/import?preannotated_from_fields=sentiment`, payload: [{ text: 'no label' }] });
+      expect(missing.statusCode).toBe(400);
+      expect(JSON.stringify(missing.json())).toContain('preannotated_from_fields');
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -16,6 +16,9 @@ import { importTasks, type ImportSource } from './service.js';
 import { byteBudget, formatOf, itemsOf, limitBytes, tooLarge, type RawItem } from './sources.js';
 import { safeName, sendUpload, storeMedia, uploadDir } from './upload-files.js';
 
+/** `a,b` or repeated keys → ['a', 'b'] */
+const idNames = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+
 const ImportQuery = z.object({
   return_task_ids: lsBool.optional(),
   commit_to_project: lsBool.optional(),
@@ -125,7 +128,7 @@ export function importRoutes(app: FastifyInstance, ctx: Ctx): void {
     if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge(limit);
     const written: string[] = [];
     try {
-      const summary = await importTasks(ctx.db, actor, project.id, await sourcesOf(req, project, written), req.query.return_task_ids ?? false);
+      const summary = await importTasks(ctx.db, actor, project.id, await sourcesOf(req, project, written), req.query.return_task_ids ?? false, idNames(req.query.preannotated_from_fields));
       return reply.status(201).send(summary);
     } catch (err) {
       for (const file of written) fs.rmSync(file, { force: true });

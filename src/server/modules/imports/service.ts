@@ -45,8 +45,21 @@ const short = (v: unknown) => {
   return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 };
 
+const SCALAR_VALUE_KEYS: Record<string, string> = { rating: 'rating', number: 'number', textarea: 'text', datetime: 'datetime' };
+
+/** One column of a flat item as a result item of the control with the same name (`preannotated_from_fields`). */
+function resultFromField(cfg: LabelConfig, field: string, v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v) && v.every(isObject)) return v as Record<string, unknown>[];
+  const control = cfg.controls.find((c) => c.name === field);
+  if (!control) return [];
+  const type = control.tag.toLowerCase();
+  const key = SCALAR_VALUE_KEYS[type] ?? type;
+  const value = key === 'rating' || key === 'number' || key === 'datetime' ? v : Array.isArray(v) ? v : [v];
+  return [{ from_name: field, to_name: control.toName.join(','), type, value: { [key]: value } }];
+}
+
 /** Checks one imported item and turns it into the row text for the batch insert; throws with the item's position. */
-function prepareItem(cfg: LabelConfig, item: RawItem, columns: Set<string>): PendingTask {
+function prepareItem(cfg: LabelConfig, item: RawItem, columns: Set<string>, preannotatedFields: string[] = []): PendingTask {
   const { index, value } = item;
   const fail = (msg: string): never => {
     throw new AppError('invalid', 'Validation error', { non_field_errors: [`Error at item ${index}: ${msg} :: ${short(value)}`] });
@@ -69,7 +82,13 @@ function prepareItem(cfg: LabelConfig, item: RawItem, columns: Set<string>): Pen
   };
   for (const k of Object.keys(data)) columns.add(k);
   const meta = wrapped && isObject(value.meta) ? value.meta : {};
-  return { index, json: JSON.stringify({ data, meta }), annotations: list('annotations'), predictions: list('predictions') };
+  const predictions = list('predictions');
+  if (preannotatedFields.length && !wrapped) {
+    const missing = preannotatedFields.find((f) => !(f in data));
+    if (missing) fail(`"${missing}" is listed in preannotated_from_fields but missing from the item`);
+    predictions.push({ result: preannotatedFields.flatMap((f) => resultFromField(cfg, f, data[f])) });
+  }
+  return { index, json: JSON.stringify({ data, meta }), annotations: list('annotations'), predictions };
 }
 
 async function flush(tx: Queryable, project: ProjectRow, actor: Actor, batch: PendingTask[], fileUploadId: number | null, ids: number[] | null, counts: { annotations: number; predictions: number }) {
@@ -103,7 +122,7 @@ interface Progress {
  * Node work side by side. Returns only once no write is in flight, even on failure: a write still running
  * when the transaction rolls back would land outside it.
  */
-async function writeSources(tx: Queryable, cfg: LabelConfig, project: ProjectRow, actor: Actor, sources: AsyncIterable<ImportSource>, p: Progress): Promise<void> {
+async function writeSources(tx: Queryable, cfg: LabelConfig, project: ProjectRow, actor: Actor, sources: AsyncIterable<ImportSource>, p: Progress, preannotatedFields: string[]): Promise<void> {
   let inflight: Promise<void> = Promise.resolve();
   const submit = async (batch: PendingTask[], fileUploadId: number | null) => {
     await inflight;
@@ -117,7 +136,7 @@ async function writeSources(tx: Queryable, cfg: LabelConfig, project: ProjectRow
       if (source.fileUploadId) p.fileUploadIds.push(source.fileUploadId);
       let batch: PendingTask[] = [];
       for await (const item of source.items) {
-        batch.push(prepareItem(cfg, item, p.columns));
+        batch.push(prepareItem(cfg, item, p.columns, preannotatedFields));
         if (batch.length >= BATCH) {
           await submit(batch, source.fileUploadId);
           batch = [];
@@ -137,14 +156,21 @@ async function writeSources(tx: Queryable, cfg: LabelConfig, project: ProjectRow
  * Items stream through in batches; only the current batch is held in memory.
  * `sources` gets the transaction so that what it records (file uploads) rolls back with the tasks.
  */
-export async function importTasks(db: Db, actor: Actor, projectId: number, sources: (tx: Queryable) => AsyncIterable<ImportSource>, returnIds: boolean): Promise<ImportSummary> {
+export async function importTasks(
+  db: Db,
+  actor: Actor,
+  projectId: number,
+  sources: (tx: Queryable) => AsyncIterable<ImportSource>,
+  returnIds: boolean,
+  preannotatedFields: string[] = [],
+): Promise<ImportSummary> {
   const started = performance.now();
   const project = await getManagedProject(db, actor, projectId);
   const cfg = projectConfig(project);
   const p: Progress = { taskCount: 0, columns: new Set(), formats: new Set(), fileUploadIds: [], counts: { annotations: 0, predictions: 0 }, ids: [] };
   await db.transaction(async (tx) => {
     await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
-    await writeSources(tx, cfg, project, actor, sources(tx), p);
+    await writeSources(tx, cfg, project, actor, sources(tx), p, preannotatedFields);
     if (p.taskCount === 0) throw new AppError('invalid', 'No tasks found in the upload: the file is empty or holds no items');
   });
   // fresh statistics after a bulk load, or the planner keeps treating the tables as small
