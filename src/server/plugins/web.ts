@@ -27,7 +27,8 @@ async function sendApp(req: FastifyRequest, reply: FastifyReply) {
     // read on every request: it is small, and a rebuild while the server runs is picked up at once
     html = await fs.promises.readFile(path.join(WEB_DIST_DIR, 'index.html'), 'utf8');
   } catch {
-    return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE);
+    // 200, not 503: clients that log in through the form (Label Studio's legacy SDK) need a 2xx after the redirect
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE);
   }
   return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(html);
 }
@@ -51,18 +52,11 @@ export async function registerWeb(app: FastifyInstance): Promise<void> {
 
   const publicRoute = { config: { public: true }, schema: { hide: true } };
   app.get('/*', publicRoute, async (req, reply) => {
-    const p = req.url.split('?')[0];
+    const p = req.url.split('?')[0].replace(/\/{2,}/g, '/');
     // a missing file (a dot in the last segment) or a server path is a real 404
     if (isServerPath(p) || path.posix.basename(p).includes('.')) return reply.callNotFound();
     return sendApp(req, reply);
   });
 
-  if (!app.hasRoute({ method: 'GET', url: '/' })) {
-    app.get('/', publicRoute, sendApp);
-  } else {
-    // src/server/modules/system/routes.ts still has its placeholder `GET /`; until it goes, answer `/` first
-    app.addHook('onRequest', async (req, reply) => {
-      if (req.method === 'GET' && req.url.split('?')[0] === '/') return sendApp(req, reply);
-    });
-  }
+  app.get('/', publicRoute, sendApp);
 }

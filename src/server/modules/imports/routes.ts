@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { IdParams, lsBool } from '../../wire.js';
 import { getManagedProject, getProject, projectConfig, type ProjectRow } from '../projects/service.js';
+import { deferredImportRoutes, storeUploadsForLater } from './deferred.js';
 import { insertFileUpload } from './queries.js';
 import { importTasks, type ImportSource } from './service.js';
 import { byteBudget, formatOf, itemsOf, limitBytes, tooLarge, type RawItem } from './sources.js';
@@ -74,6 +75,12 @@ async function download(url: string, spend: (bytes: number) => void): Promise<Im
 const inlineJson = (text: string, spend: (bytes: number) => void): ImportSource => ({ format: '.json', items: itemsOf('.json', limitBytes([text], spend)), fileUploadId: null });
 
 export function importRoutes(app: FastifyInstance, ctx: Ctx): void {
+  deferredImportRoutes(app, ctx);
+  // the import body is read as a stream by its handler; that parser stays inside this child scope
+  void app.register(async (scope) => streamedImportRoutes(scope, ctx));
+}
+
+function streamedImportRoutes(app: FastifyInstance, ctx: Ctx): void {
   // The import body is read as a stream by the handler, never buffered whole.
   for (const type of ['application/json', 'text/plain', '*']) app.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -126,6 +133,7 @@ export function importRoutes(app: FastifyInstance, ctx: Ctx): void {
     const actor = actorOf(req);
     const project = await getManagedProject(ctx.db, actor, req.params.id);
     if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge(limit);
+    if (req.query.commit_to_project === false) return reply.status(201).send(await storeUploadsForLater(ctx, req, project.id));
     const written: string[] = [];
     try {
       const summary = await importTasks(ctx.db, actor, project.id, await sourcesOf(req, project, written), req.query.return_task_ids ?? false, idNames(req.query.preannotated_from_fields));
