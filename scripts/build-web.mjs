@@ -2,38 +2,17 @@
 // Builds the web app (src/web → dist/web) when dist/web is missing or older than its sources.
 // `npm start` runs it first (prestart), so a fresh `npm ci && npm start` serves the app; with nothing
 // changed it only compares file times. `--force` always builds.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtAt, newestMtime } from './source-times.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const builtMarker = path.join(root, 'dist/web/index.html');
 const inputs = ['src/web', 'vite.config.ts', 'package-lock.json'].map((p) => path.join(root, p));
 
-function newestMtime(p) {
-  let stat;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
-
-function builtAt() {
-  try {
-    return fs.statSync(builtMarker).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
 const force = process.argv.includes('--force');
 const sources = Math.max(...inputs.map(newestMtime));
-const built = builtAt();
+const built = builtAt(builtMarker);
 if (!force && built >= sources) {
   process.exit(0);
 }

@@ -4,8 +4,15 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+/** The checkout's root: the nearest folder above this file with a package.json (sources and bundle alike). */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
 /** Where `vite build` writes the web app (vite.config.ts); `npm start` builds it first when it is missing or stale. */
-export const WEB_DIST_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+export const WEB_DIST_DIR = path.join(projectRoot(), 'dist/web');
 
 /** Paths the server answers itself: a miss under them is the API's 404, never the app's page. */
 const SERVER_PATHS = ['/api', '/user', '/data', '/docs', '/health', '/version', '/assets'];
