@@ -6,7 +6,7 @@
  * GET /api/projects/{id}/export?exportType=JSON, samples the server's RSS throughout, and times PostgreSQL's own
  * COPY of the same rows as the physical reference.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,8 @@ const ONLY = arg('only', '');
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOKEN = 'b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6';
 const CONFIG = '<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text"><Choice value="positive"/><Choice value="negative"/></Choices></View>';
+// measure the server as `npm start` runs it: the bundled JavaScript, not TypeScript compiled on the fly
+execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'labelfleet-bench-'));
 
 const WORDS = 'the quick brown fox jumps over a lazy dog while customers write long reviews about shipping delays and product quality'.split(' ');

@@ -10,7 +10,7 @@ import { insertTaskBatch, refreshTaskCounters, reserveInnerIds } from '../tasks/
 import type { Actor } from '../users/service.js';
 import type { RawItem } from './sources.js';
 
-const BATCH = 2000;
+const BATCH = 5000;
 
 export interface ImportSource {
   format: string;
@@ -58,6 +58,17 @@ function resultFromField(cfg: LabelConfig, field: string, v: unknown): Record<st
   return [{ from_name: field, to_name: control.toName.join(','), type, value: { [key]: value } }];
 }
 
+/**
+ * The row text the batch insert reads `data` and `meta` from. An item that arrived as JSON is passed on
+ * as its own text (Postgres ignores its other keys), saving a second serialization of every task.
+ */
+function rowJson(item: RawItem, wrapped: boolean, data: Record<string, unknown>, meta: unknown, remapped: boolean): string {
+  if (item.text === undefined || remapped) return JSON.stringify({ data, meta });
+  if (!wrapped) return `{"data":${item.text}}`;
+  const value = item.value as Record<string, unknown>;
+  return value.meta === undefined || isObject(value.meta) ? item.text : JSON.stringify({ data, meta });
+}
+
 /** Checks one imported item and turns it into the row text for the batch insert; throws with the item's position. */
 function prepareItem(cfg: LabelConfig, item: RawItem, columns: Set<string>, preannotatedFields: string[] = []): PendingTask {
   const { index, value } = item;
@@ -67,7 +78,8 @@ function prepareItem(cfg: LabelConfig, item: RawItem, columns: Set<string>, prea
   if (!isObject(value)) return fail('a task must be a JSON object');
   const wrapped = isObject(value.data);
   let data = (wrapped ? value.data : value) as Record<string, unknown>;
-  if ('$undefined$' in data) data = remapUndefinedKey(cfg, data);
+  const remapped = '$undefined$' in data;
+  if (remapped) data = remapUndefinedKey(cfg, data);
   const problem = checkTaskData(cfg, data);
   if (problem) fail(`${problem}${wrapped ? ' [assume: item["data"] = task root with values]' : ' [assume: item as is = task root with values]'}`);
   const list = (key: 'annotations' | 'predictions'): unknown[] => {
@@ -88,7 +100,7 @@ function prepareItem(cfg: LabelConfig, item: RawItem, columns: Set<string>, prea
     if (missing) fail(`"${missing}" is listed in preannotated_from_fields but missing from the item`);
     predictions.push({ result: preannotatedFields.flatMap((f) => resultFromField(cfg, f, data[f])) });
   }
-  return { index, json: JSON.stringify({ data, meta }), annotations: list('annotations'), predictions };
+  return { index, json: rowJson(item, wrapped, data, meta, remapped), annotations: list('annotations'), predictions };
 }
 
 async function flush(tx: Queryable, project: ProjectRow, actor: Actor, batch: PendingTask[], fileUploadId: number | null, ids: number[] | null, counts: { annotations: number; predictions: number }) {

@@ -10,6 +10,8 @@ export type ImportFormat = '.json' | '.csv' | '.tsv' | '.txt';
 export interface RawItem {
   index: number;
   value: unknown;
+  /** the item's own JSON text, when it came as JSON: reused as is rather than serialized again */
+  text?: string;
 }
 
 export const tooLarge = (limit: number) => new AppError('too_large', `Upload is larger than the limit of ${limit} bytes`);
@@ -48,7 +50,7 @@ async function* jsonItems(bytes: AsyncIterable<Buffer>): AsyncGenerator<RawItem>
     } catch (err) {
       throw new AppError('invalid', `JSON parse error in item ${index}: ${(err as Error).message}`);
     }
-    yield { index: index++, value };
+    yield { index: index++, value, text };
   }
 }
 
