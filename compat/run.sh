@@ -32,6 +32,8 @@ if [[ "$want_hash" != "$have_hash" ]]; then
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQS"
   printf '%s\n' "$want_hash" >"$STAMP"
 fi
+# the real ML backend of test_ml_backend.py (label-studio-ml in its own venv: its pins clash with the SDK's)
+bash "$COMPAT_DIR/ml_backend/run.sh" --install-only
 
 # ---------------------------------------------------------------- server
 # COMPAT_SERVER_CMD (optional) replaces `node bin/labelfleet.js start`, e.g. to point the suite at a

@@ -11,12 +11,15 @@ import { annotationRoutes } from './modules/annotations/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { dmRoutes } from './modules/dm/routes.js';
 import { exportRoutes } from './modules/exports/routes.js';
+import { fleetRoutes } from './modules/fleet/routes.js';
 import { importRoutes } from './modules/imports/routes.js';
+import { mlRoutes } from './modules/ml/routes.js';
 import { predictionRoutes } from './modules/predictions/routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
 import { systemRoutes } from './modules/system/routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { userRoutes } from './modules/users/routes.js';
+import { webhookRoutes } from './modules/webhooks/routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerWeb } from './plugins/web.js';
@@ -58,7 +61,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerAuth(app, ctx);
 
-  for (const routes of [systemRoutes, authRoutes, userRoutes, projectRoutes, importRoutes, taskRoutes, annotationRoutes, predictionRoutes, dmRoutes, exportRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, userRoutes, projectRoutes, importRoutes, taskRoutes, annotationRoutes, predictionRoutes, dmRoutes, exportRoutes, fleetRoutes, webhookRoutes, mlRoutes]) {
     await app.register(async (scope) => routes(scope, ctx));
   }
   await registerWeb(app);

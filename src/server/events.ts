@@ -29,16 +29,21 @@ export type ListenerError = (err: unknown, event: DomainEvent) => void;
 interface Subscription {
   listener: (event: DomainEvent) => Promise<void> | void;
   onError: ListenerError;
+  late: boolean;
 }
 
 const buses = new WeakMap<object, Map<EventType, Subscription[]>>();
 
-/** Listens for one event type on this database until the returned function is called. */
-export function subscribe<T extends EventType>(db: Queryable, type: T, listener: Listener<T>, onError: ListenerError): () => void {
+/**
+ * Listens for one event type on this database until the returned function is called. Listeners run in
+ * the order they subscribed; `late` ones after all others (work that must queue behind what the others queue).
+ */
+export function subscribe<T extends EventType>(db: Queryable, type: T, listener: Listener<T>, onError: ListenerError, opts: { late?: boolean } = {}): () => void {
   const bus = buses.get(db) ?? new Map<EventType, Subscription[]>();
   buses.set(db, bus);
-  const sub: Subscription = { listener: listener as Subscription['listener'], onError };
-  bus.set(type, [...(bus.get(type) ?? []), sub]);
+  const sub: Subscription = { listener: listener as Subscription['listener'], onError, late: opts.late ?? false };
+  const subs = [...(bus.get(type) ?? []), sub];
+  bus.set(type, [...subs.filter((s) => !s.late), ...subs.filter((s) => s.late)]);
   return () => bus.set(type, (bus.get(type) ?? []).filter((s) => s !== sub));
 }
 

@@ -6,6 +6,7 @@ import type { Ctx } from './context.js';
 import { openPglite, openPostgres, type Db } from './db/connection.js';
 import { lockDataDir } from './db/lock.js';
 import { migrate } from './db/migrate.js';
+import { startWorkers } from './jobs/worker.js';
 import path from 'node:path';
 
 export interface Running {
@@ -47,10 +48,12 @@ export async function startServer(config: Config): Promise<Running> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
+  const workers = startWorkers(ctx, app.log);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await workers.stop();
     await app.close();
     await ctx.db.close();
     release();

@@ -90,12 +90,12 @@ export const deleteSubmittedDrafts = (q: Queryable, taskId: number, userId: numb
 
 export const deleteAnnotation = (q: Queryable, id: number) => q.query('DELETE FROM annotations WHERE id = $1', [id]);
 
-/** Deletes every annotation of the given tasks, and their drafts; returns the touched task ids and the annotation count. */
-export async function deleteAnnotationsOfTasks(q: Queryable, projectId: number, taskIds: number[]): Promise<{ taskIds: number[]; deleted: number }> {
-  const rows = await q.query<{ task_id: number }>(
-    'DELETE FROM annotations WHERE project_id = $1 AND task_id = ANY($2::bigint[]) RETURNING task_id',
+/** Deletes every annotation of the given tasks, and their drafts; returns the touched task ids, the annotation ids and count. */
+export async function deleteAnnotationsOfTasks(q: Queryable, projectId: number, taskIds: number[]): Promise<{ taskIds: number[]; ids: number[]; deleted: number }> {
+  const rows = await q.query<{ id: number; task_id: number }>(
+    'DELETE FROM annotations WHERE project_id = $1 AND task_id = ANY($2::bigint[]) RETURNING id, task_id',
     [projectId, taskIds],
   );
   await q.query('DELETE FROM drafts WHERE task_id = ANY($1::bigint[])', [taskIds]);
-  return { taskIds: [...new Set(rows.map((r) => r.task_id))], deleted: rows.length };
+  return { taskIds: [...new Set(rows.map((r) => r.task_id))], ids: rows.map((r) => r.id), deleted: rows.length };
 }

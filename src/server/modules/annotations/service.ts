@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../../db/connection.js';
 import { AppError, notFound } from '../../errors.js';
+import { emit } from '../../events.js';
 import { getManagedProject } from '../projects/service.js';
 import { getTask, refreshTaskCounters } from '../tasks/service.js';
 import { canManageProjects, type Actor } from '../users/service.js';
@@ -62,7 +63,9 @@ export async function createAnnotation(db: Db, actor: Actor, taskId: number, inp
     await tx.query('DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2', [task.id, actor.id]);
     return annotationId;
   });
-  return (await q.findAnnotation(db, id))!;
+  const saved = (await q.findAnnotation(db, id))!;
+  await emit(db, { type: 'annotation.created', orgId: actor.orgId, annotation: saved });
+  return saved;
 }
 
 export async function getAnnotation(db: Queryable, actor: Actor, id: number): Promise<AnnotationRow> {
@@ -88,7 +91,9 @@ export async function updateAnnotation(db: Db, actor: Actor, id: number, input: 
     if (input.ground_truth) await q.clearOtherGroundTruth(tx, a.task_id, id);
     await refreshTaskCounters(tx, a.project_id, [a.task_id]);
   });
-  return (await q.findAnnotation(db, id))!;
+  const saved = (await q.findAnnotation(db, id))!;
+  await emit(db, { type: 'annotation.updated', orgId: actor.orgId, annotation: saved });
+  return saved;
 }
 
 export async function deleteAnnotation(db: Db, actor: Actor, id: number): Promise<void> {
@@ -97,31 +102,36 @@ export async function deleteAnnotation(db: Db, actor: Actor, id: number): Promis
     await q.deleteAnnotation(tx, id);
     await refreshTaskCounters(tx, a.project_id, [a.task_id]);
   });
+  await emit(db, { type: 'annotations.deleted', orgId: actor.orgId, projectId: a.project_id, annotationIds: [a.id] });
 }
 
 /** Removes the annotations and drafts of the given tasks; returns how many annotations went. */
 export async function deleteAnnotationsOfTasks(db: Db, actor: Actor, projectId: number, taskIds: number[]): Promise<number> {
   await getManagedProject(db, actor, projectId);
-  return db.transaction(async (tx) => {
-    const gone = await q.deleteAnnotationsOfTasks(tx, projectId, taskIds);
-    await refreshTaskCounters(tx, projectId, gone.taskIds);
-    return gone.deleted;
+  const gone = await db.transaction(async (tx) => {
+    const deleted = await q.deleteAnnotationsOfTasks(tx, projectId, taskIds);
+    await refreshTaskCounters(tx, projectId, deleted.taskIds);
+    return deleted;
   });
+  await emit(db, { type: 'annotations.deleted', orgId: actor.orgId, projectId, annotationIds: gone.ids });
+  return gone.deleted;
 }
 
 /** Label Studio's "predictions to annotations": each selected task gets its newest prediction as the actor's annotation. */
 export async function annotationsFromPredictions(db: Db, actor: Actor, projectId: number, taskIds: number[], modelVersions: string[] | null): Promise<number> {
   await getManagedProject(db, actor, projectId);
-  return db.transaction(async (tx) => {
-    const created = await tx.query<{ task_id: number }>(
+  const created = await db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: number; task_id: number }>(
       `INSERT INTO annotations (task_id, project_id, result, completed_by, updated_by, parent_prediction)
        SELECT DISTINCT ON (p.task_id) p.task_id, p.project_id, p.result, $4, $4, p.id
        FROM predictions p WHERE p.project_id = $1 AND p.task_id = ANY($2::bigint[]) AND ($3::text[] IS NULL OR p.model_version = ANY($3::text[]))
        ORDER BY p.task_id, p.id DESC
-       RETURNING task_id`,
+       RETURNING id, task_id`,
       [projectId, taskIds, modelVersions, actor.id],
     );
-    await refreshTaskCounters(tx, projectId, created.map((c) => c.task_id));
-    return created.length;
+    await refreshTaskCounters(tx, projectId, rows.map((c) => c.task_id));
+    return rows;
   });
+  await emit(db, { type: 'annotations.created', orgId: actor.orgId, projectId, annotationIds: created.map((c) => c.id), taskIds: created.map((c) => c.task_id) });
+  return created.length;
 }

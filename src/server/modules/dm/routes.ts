@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { IdParams } from '../../wire.js';
 import { annotationsFromPredictions, deleteAnnotationsOfTasks } from '../annotations/service.js';
+import { retrievePredictions } from '../ml/service.js';
 import { deletePredictionsOf } from '../predictions/service.js';
 import { getManagedProject, getProject } from '../projects/service.js';
 import { deleteTasks, selectedTaskIds } from '../tasks/service.js';
@@ -18,6 +19,7 @@ const ACTIONS = [
   { id: 'delete_tasks_annotations', title: 'Delete annotations', order: 101, permission: 'tasks.delete', dialog: { text: 'You are going to delete all annotations from the selected tasks. Please confirm your action.', type: 'confirm' } },
   { id: 'delete_tasks_predictions', title: 'Delete predictions', order: 102, permission: 'tasks.delete', dialog: { text: 'You are going to delete all predictions from the selected tasks. Please confirm your action.', type: 'confirm' } },
   { id: 'predictions_to_annotations', title: 'Create annotations from predictions', order: 91, permission: 'tasks.change', dialog: { text: 'Create annotations from the predictions of the selected tasks.', type: 'confirm' } },
+  { id: 'retrieve_tasks_predictions', title: 'Retrieve Predictions', order: 90, permission: 'tasks.change', dialog: { text: 'Send the selected tasks to all ML Backends connected to the project. Predictions arrive in the background.', type: 'confirm' } },
 ].map((a) => ({ ...a, experimental: false }));
 
 const ActionBody = z
@@ -67,6 +69,8 @@ async function runAction(ctx: Ctx, actor: Actor, projectId: number, action: stri
       const n = await annotationsFromPredictions(ctx.db, actor, projectId, ids, list);
       return { processed_items: n, detail: `Created ${n} annotations from predictions` };
     }
+    case 'retrieve_tasks_predictions':
+      return retrievePredictions(ctx.db, actor, projectId, ids, Number(params.batch_size) || undefined);
     default:
       throw new AppError('not_found', `Unknown action "${action}"`);
   }

@@ -1,6 +1,8 @@
 import type { Queryable } from '../../db/connection.js';
 import { AppError, notFound, validationError } from '../../errors.js';
+import { emit } from '../../events.js';
 import { idList, isoTime } from '../../wire.js';
+import { taskVisibility, visibleProjectIds } from '../fleet/visibility.js';
 import { findOrphanedAnnotations, findRemovedLabels } from '../labelconfig/config-change.js';
 import { parseLabelConfig, type LabelConfig } from '../labelconfig/parse.js';
 import { toDataTypes, toParsedLabelConfig } from '../labelconfig/parsed-config.js';
@@ -18,6 +20,7 @@ const DEFAULT_CONFIG = '<View></View>';
 export async function getProject(db: Queryable, actor: Actor, id: number): Promise<ProjectRow> {
   const p = await q.findProject(db, id);
   if (!p || p.organization_id !== actor.orgId) throw notFound();
+  if (!(await taskVisibility(db, actor, p.id))) throw notFound();
   return p;
 }
 
@@ -58,7 +61,9 @@ export async function createProject(db: Queryable, actor: Actor, input: ProjectI
     settings: settingsFrom(input, {}),
     pinned_at: input.pinned_at ?? null,
   });
-  return (await q.findProject(db, id))!;
+  const created = (await q.findProject(db, id))!;
+  await emit(db, { type: 'project.created', orgId: actor.orgId, project: created });
+  return created;
 }
 
 /** Refuses a config that would orphan existing annotations (Label Studio's rule); strict also checks removed labels. */
@@ -97,7 +102,9 @@ export async function updateProject(db: Queryable, actor: Actor, id: number, inp
   });
   const skipQueueChanged = input.skip_queue != null && input.skip_queue !== (p.settings as { skip_queue?: string }).skip_queue;
   if (maximumAnnotations !== p.maximum_annotations || skipQueueChanged) await relabelAfterQueueChange(db, id);
-  return (await q.findProject(db, id))!;
+  const updated = (await q.findProject(db, id))!;
+  await emit(db, { type: 'project.updated', orgId: actor.orgId, project: updated });
+  return updated;
 }
 
 /**
@@ -119,12 +126,15 @@ async function relabelAfterQueueChange(db: Queryable, projectId: number): Promis
 }
 
 export async function deleteProject(db: Queryable, actor: Actor, id: number): Promise<void> {
-  await getManagedProject(db, actor, id);
+  const project = await getManagedProject(db, actor, id);
   await q.deleteProject(db, id);
+  await emit(db, { type: 'project.deleted', orgId: actor.orgId, project });
 }
 
 export async function listProjects(db: Queryable, actor: Actor, query: ProjectListQuery) {
-  const ids = query.ids ? idList(query.ids) : null;
+  const asked = query.ids ? idList(query.ids) : null;
+  const visible = await visibleProjectIds(db, actor);
+  const ids = visible === null ? asked : asked === null ? visible : asked.filter((id) => visible.includes(id));
   return q.listProjects(db, actor.orgId, query, ids);
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../context.js';
 import { LABELFLEET_VERSION, LS_COMPAT_VERSION } from '../../version.js';
+import { fleetHealth, fleetVersionFields } from '../fleet/system-status.js';
 
 /** /api/version: Label Studio's keys, Community edition, no enterprise key (clients switch flows on it). */
 export function versionBody() {
@@ -16,15 +17,17 @@ export function versionBody() {
     lsf: { message: 'LabelFleet editor', commit: '', date: '', branch: '' },
     backend: { message: 'LabelFleet', commit: '', date: '', branch: '' },
     labelfleet: { version: LABELFLEET_VERSION },
+    ...fleetVersionFields(),
   };
 }
 
 export function systemRoutes(app: FastifyInstance, ctx: Ctx): void {
   const pub = { config: { public: true } };
   app.get('/health', { ...pub, schema: { tags: ['system'] } }, async () => ({ status: 'UP' }));
-  app.get('/api/health', { ...pub, schema: { tags: ['system'] } }, async () => {
-    await ctx.db.query('SELECT 1');
-    return { status: 'UP', database: ctx.db.kind };
+  // the LabelFleet API's health check; Label Studio's clients use /health
+  app.get('/api/health', { ...pub, schema: { tags: ['system'] } }, async (_req, reply) => {
+    const { httpStatus, body } = await fleetHealth(ctx.db);
+    return reply.status(httpStatus).send({ ...body, engine: ctx.db.kind });
   });
   app.get('/api/version', { ...pub, schema: { tags: ['system'] } }, async () => versionBody());
   app.get('/version', { ...pub, schema: { hide: true } }, async () => versionBody());

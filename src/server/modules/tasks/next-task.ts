@@ -13,6 +13,18 @@ const CANDIDATE = `
     AND NOT EXISTS (SELECT 1 FROM task_locks l WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now())
   ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`;
 
+/**
+ * Uncertainty sampling (active learning): the open task whose prediction the model was least sure of,
+ * among predictions of the project's model version when one is set. Tasks without a scored prediction
+ * follow in the sequential order.
+ */
+const LEAST_CERTAIN = `
+  SELECT t.id FROM predictions p JOIN tasks t ON t.id = p.task_id
+  WHERE p.project_id = $1 AND p.score IS NOT NULL AND ($3 = '' OR p.model_version = $3) AND NOT t.is_labeled
+    AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2)
+    AND NOT EXISTS (SELECT 1 FROM task_locks l WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now())
+  ORDER BY p.score ASC, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`;
+
 /** Tasks this user skipped come back to them last when the project requeues skips to the same annotator. */
 const SKIPPED_BY_ME = `
   SELECT t.id FROM tasks t
@@ -60,6 +72,11 @@ async function streamStart(tx: Queryable, project: ProjectRow): Promise<number |
 }
 
 async function candidate(tx: Queryable, actor: Actor, project: ProjectRow, from: number): Promise<number | null> {
+  const { sampling, model_version: modelVersion } = project.settings as { sampling?: string; model_version?: string };
+  if (sampling === 'Uncertainty sampling') {
+    const uncertain = (await tx.query<{ id: number }>(LEAST_CERTAIN, [project.id, actor.id, modelVersion ?? '']))[0];
+    if (uncertain) return uncertain.id;
+  }
   const found = (await tx.query<{ id: number }>(CANDIDATE, [project.id, actor.id, from]))[0];
   if (found) return found.id;
   const skipQueue = (project.settings as { skip_queue?: string }).skip_queue ?? 'REQUEUE_FOR_OTHERS';

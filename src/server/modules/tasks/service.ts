@@ -1,9 +1,11 @@
 import type { Db, Queryable } from '../../db/connection.js';
 import { AppError, notFound } from '../../errors.js';
+import { emit } from '../../events.js';
 import { checkTaskData } from '../labelconfig/task-data.js';
 import { getManagedProject, getProject, projectConfig, type ProjectRow } from '../projects/service.js';
 import { requireManager, type Actor } from '../users/service.js';
 import { deleteTasksWithCounters } from './counters.js';
+import { selectedTaskIds } from './list.js';
 import * as q from './queries.js';
 import type { TaskRow } from './queries.js';
 
@@ -32,6 +34,7 @@ export async function createTask(db: Db, actor: Actor, projectId: number, data: 
     const [taskId] = await q.insertTaskBatch(tx, project.id, first, JSON.stringify([{ data, meta: meta ?? {} }]), null);
     return taskId;
   });
+  await emit(db, { type: 'tasks.created', orgId: actor.orgId, projectId: project.id, taskIds: [id] });
   return (await q.findTask(db, id))!;
 }
 
@@ -49,12 +52,15 @@ export async function patchTask(db: Queryable, actor: Actor, id: number, patch: 
 
 export async function deleteTasks(db: Db, actor: Actor, projectId: number, ids: number[] | 'all'): Promise<number> {
   await getManagedProject(db, actor, projectId);
-  return db.transaction(async (tx) => {
+  const removed = await db.transaction(async (tx) => {
     const before = (await tx.query<{ n: number }>('SELECT task_number AS n FROM projects WHERE id = $1 FOR UPDATE', [projectId]))[0].n;
+    const taskIds = ids === 'all' ? await selectedTaskIds(tx, { projectId, query: {} }) : ids;
     await deleteTasksWithCounters(tx, projectId, ids);
     const after = (await tx.query<{ n: number }>('SELECT task_number AS n FROM projects WHERE id = $1', [projectId]))[0].n;
-    return before - after;
+    return { count: before - after, taskIds };
   });
+  await emit(db, { type: 'tasks.deleted', orgId: actor.orgId, projectId, taskIds: removed.taskIds });
+  return removed.count;
 }
 
 export async function deleteTask(db: Db, actor: Actor, id: number): Promise<void> {
@@ -62,4 +68,4 @@ export async function deleteTask(db: Db, actor: Actor, id: number): Promise<void
   await deleteTasks(db, actor, task.project_id, [id]);
 }
 
-export { selectedTaskIds } from './list.js';
+export { selectedTaskIds };

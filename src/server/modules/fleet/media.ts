@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Ctx } from '../../context.js';
+import { AppError } from '../../errors.js';
+import { actorOf } from '../../plugins/auth.js';
+import { canManageProjects } from '../users/service.js';
+import { bucketOf, contentTypeOf, objectPath } from './local-storage.js';
+import { taskVisibility } from './visibility.js';
+
+/**
+ * Task media under an opaque name (`/data/fleet-media/<id>`): the URL says nothing about the storage key, so a
+ * gold image looks like any other. Managers of the organization and the assignment's annotator may fetch it.
+ */
+export function mediaRoutes(app: FastifyInstance, ctx: Ctx): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/data/fleet-media/:mediaId', { schema: { hide: true, params: z.object({ mediaId: z.string().min(1).max(64) }) } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const rows = await ctx.db.query<{ media_key: string; organization_id: number; user_id: number; ls_project_id: number | null }>(
+      `SELECT t.media_key, w.organization_id, a.user_id, s.ls_project_id FROM assignment_tasks t JOIN assignments s ON s.id = t.assignment_id
+       JOIN workflows w ON w.id = s.workflow_id JOIN annotators a ON a.id = s.annotator_id WHERE t.media_id = $1`,
+      [req.params.mediaId],
+    );
+    const m = rows[0];
+    const allowed =
+      m && m.organization_id === actor.orgId && (canManageProjects(actor) || (m.user_id === actor.id && m.ls_project_id !== null && (await taskVisibility(ctx.db, actor, m.ls_project_id))));
+    if (!allowed) throw new AppError('not_found', 'File not found');
+    const file = objectPath(await bucketOf(ctx, m.organization_id), m.media_key);
+    if (!fs.existsSync(file)) throw new AppError('not_found', 'File not found');
+    // media is user content: never let the browser run it as a page of this origin
+    return reply.type(contentTypeOf(m.media_key)).header('x-content-type-options', 'nosniff').header('content-security-policy', 'sandbox').send(fs.createReadStream(file));
+  });
+}
