@@ -16,6 +16,7 @@ import { importRoutes } from './modules/imports/routes.js';
 import { mlRoutes } from './modules/ml/routes.js';
 import { predictionRoutes } from './modules/predictions/routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
+import { storageRoutes } from './modules/storage/routes.js';
 import { systemRoutes } from './modules/system/routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { userRoutes } from './modules/users/routes.js';
@@ -61,7 +62,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerAuth(app, ctx);
 
-  for (const routes of [systemRoutes, authRoutes, userRoutes, projectRoutes, importRoutes, taskRoutes, annotationRoutes, predictionRoutes, dmRoutes, exportRoutes, fleetRoutes, webhookRoutes, mlRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, userRoutes, projectRoutes, importRoutes, taskRoutes, annotationRoutes, predictionRoutes, dmRoutes, exportRoutes, fleetRoutes, webhookRoutes, mlRoutes, storageRoutes]) {
     await app.register(async (scope) => routes(scope, ctx));
   }
   await registerWeb(app);
