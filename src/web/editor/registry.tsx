@@ -2,6 +2,7 @@ import type { ComponentType, ReactNode } from 'react';
 import { Choices } from './choices/Choices';
 import type { ConfigNode } from './config';
 import { Header } from './header/Header';
+import { Image } from './image/Image';
 import { Labels } from './labels/Labels';
 import { Rating } from './rating/Rating';
 import { TextArea } from './textarea/TextArea';
@@ -18,6 +19,10 @@ const TAGS: Record<string, TagComponent> = {
   text: Text,
   choices: Choices,
   labels: Labels,
+  image: Image,
+  rectanglelabels: Labels,
+  polygonlabels: Labels,
+  keypointlabels: Labels,
   textarea: TextArea,
   rating: Rating,
 };

@@ -6,23 +6,27 @@ import { updateRegionValue, useEditorState, type AnnotationStore } from '../stor
 
 const NONE: string[] = [];
 
-/** Picks a label: it relabels the selected region of this control, else arms it for the next span. */
-function pickLabel(store: AnnotationStore, control: string, label: string, multiple: boolean): void {
+/**
+ * Picks a label: it relabels the selected region of this control, else arms it for the next span or shape
+ * (and disarms the other label controls, so one tool is active at a time).
+ * `key` is the value's label key: `labels`, `rectanglelabels`, `polygonlabels`, `keypointlabels`.
+ */
+function pickLabel(store: AnnotationStore, control: string, key: string, label: string, multiple: boolean): void {
   store.update((s) => {
     const toggle = (current: string[]) => (current.includes(label) ? current.filter((l) => l !== label) : multiple ? [...current, label] : [label]);
     const region = s.results.find((r) => r.id === s.selectedRegionId && r.from_name === control);
     if (region) {
-      const next = toggle((region.value.labels as string[]) ?? NONE);
-      return next.length ? updateRegionValue(s, region.id, (v) => ({ ...v, labels: next })) : s;
+      const next = toggle((region.value[key] as string[]) ?? NONE);
+      return next.length ? updateRegionValue(s, region.id, (v) => ({ ...v, [key]: next })) : s;
     }
-    return { ...s, activeLabels: { ...s.activeLabels, [control]: toggle(s.activeLabels[control] ?? NONE) } };
+    return { ...s, activeLabels: { [control]: toggle(s.activeLabels[control] ?? NONE) } };
   });
 }
 
 function Label({ option, control, multiple, active }: { option: ConfigNode; control: ConfigNode; multiple: boolean; active: boolean }) {
   const { store } = useEditor();
   const value = optionValue(option);
-  const pick = () => pickLabel(store, control.attrs.name ?? '', value, multiple);
+  const pick = () => pickLabel(store, control.attrs.name ?? '', control.tag.toLowerCase(), value, multiple);
   useHotkey(option.attrs.hotkey, pick);
   const color = labelColor(control, value);
   return (
@@ -34,7 +38,7 @@ function Label({ option, control, multiple, active }: { option: ConfigNode; cont
   );
 }
 
-/** <Labels name toName choice="single|multiple">: the labels that spans selected in the target text get. */
+/** <Labels>, <RectangleLabels>, <PolygonLabels>, <KeyPointLabels> (name toName choice="single|multiple"): the labels new regions get. */
 export function Labels({ node }: { node: ConfigNode }) {
   const { store } = useEditor();
   const name = node.attrs.name ?? '';
@@ -42,7 +46,7 @@ export function Labels({ node }: { node: ConfigNode }) {
   const active = useEditorState(store, (s) => s.activeLabels[name] ?? NONE);
   const options = node.children.filter((c) => c.tag.toLowerCase() === 'label');
   return (
-    <div className="lf-labels" role="group" aria-label={`Labels ${name}`} data-name={name} style={styleOf(node.attrs.style)}>
+    <div className="lf-labels" role="group" aria-label={`${node.tag} ${name}`} data-name={name} style={styleOf(node.attrs.style)}>
       {options.map((o) => (
         <Label key={o.key} option={o} control={node} multiple={multiple} active={active.includes(optionValue(o))} />
       ))}

@@ -68,6 +68,33 @@ export const TEMPLATES: Template[] = [
 </View>`,
   },
   {
+    id: 'polygon-segmentation',
+    title: 'Semantic Segmentation with Polygons',
+    group: 'Computer vision',
+    description: 'Outline objects in images with labelled polygons.',
+    config: `<View>
+  <Header value="Select a label, click to add points, click the first point or press Enter to close"/>
+  <Image name="image" value="$image"/>
+  <PolygonLabels name="label" toName="image" strokeWidth="3" pointSize="small" opacity="0.9">
+    <Label value="Airplane" background="red"/>
+    <Label value="Car" background="blue"/>
+  </PolygonLabels>
+</View>`,
+  },
+  {
+    id: 'keypoints',
+    title: 'Keypoint Labeling',
+    group: 'Computer vision',
+    description: 'Mark labelled points (faces, joints, landmarks) on images.',
+    config: `<View>
+  <KeyPointLabels name="kp-1" toName="image">
+    <Label value="Face" background="red"/>
+    <Label value="Nose" background="green"/>
+  </KeyPointLabels>
+  <Image name="image" value="$image"/>
+</View>`,
+  },
+  {
     id: 'llm-rating',
     title: 'LLM Response Rating',
     group: 'Generative AI',
