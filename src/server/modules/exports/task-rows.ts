@@ -45,27 +45,6 @@ interface TaskText {
   file_upload: string | null;
 }
 
-interface AnnotationText {
-  task_id: number;
-  id: number;
-  completed_by: number | null;
-  result: string;
-  result_count: number;
-  was_cancelled: boolean;
-  ground_truth: boolean;
-  created_at: string;
-  updated_at: string;
-  draft_created_at: string | null;
-  lead_time: number | null;
-  unique_id: string;
-  import_id: number | null;
-  last_action: string | null;
-  bulk_created: boolean;
-  project_id: number;
-  updated_by: number | null;
-  parent_prediction: number | null;
-  parent_annotation: number | null;
-}
 
 interface PredictionText {
   task_id: number;
@@ -85,12 +64,20 @@ const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 const num = (v: number | null) => (v === null || v === undefined ? 'null' : String(v));
 
 // JSONB columns travel as text and are pasted in unparsed: the server never rebuilds the user's data.
-const annotationJson = (a: AnnotationText) =>
-  `{"id":${a.id},"completed_by":${num(a.completed_by)},"result":${a.result},"was_cancelled":${a.was_cancelled},"ground_truth":${a.ground_truth},` +
-  `"created_at":${str(a.created_at)},"updated_at":${str(a.updated_at)},"draft_created_at":${str(a.draft_created_at)},"lead_time":${num(a.lead_time)},` +
-  `"prediction":{},"result_count":${a.result_count},"unique_id":${str(a.unique_id)},"import_id":${num(a.import_id)},"last_action":${str(a.last_action)},` +
-  `"bulk_created":${a.bulk_created},"task":${a.task_id},"project":${a.project_id},"updated_by":${num(a.updated_by)},` +
-  `"parent_prediction":${num(a.parent_prediction)},"parent_annotation":${num(a.parent_annotation)},"last_created_by":null}`;
+/**
+ * One annotation as export JSON, written by Postgres: a page's annotations reach Node as one text per
+ * task instead of twenty columns per annotation, which is most of the export's CPU in Node.
+ */
+const jnum = (e: string) => `coalesce((${e})::text, 'null')`;
+const jstr = (e: string) => `coalesce(to_json(${e})::text, 'null')`;
+const jts = (e: string) => `coalesce('"' || ${TS(e)} || '"', 'null')`;
+const ANNOTATION_SQL = `concat('{"id":', a.id, ',"completed_by":', ${jnum('a.completed_by')}, ',"result":', a.result::text,
+  ',"was_cancelled":', a.was_cancelled::text, ',"ground_truth":', a.ground_truth::text, ',"created_at":', ${jts('a.created_at')},
+  ',"updated_at":', ${jts('a.updated_at')}, ',"draft_created_at":', ${jts('a.draft_created_at')}, ',"lead_time":', ${jnum('a.lead_time')},
+  ',"prediction":{},"result_count":', jsonb_array_length(CASE WHEN jsonb_typeof(a.result) = 'array' THEN a.result ELSE '[]'::jsonb END),
+  ',"unique_id":', ${jstr('a.unique_id')}, ',"import_id":', ${jnum('a.import_id')}, ',"last_action":', ${jstr('a.last_action')},
+  ',"bulk_created":', a.bulk_created::text, ',"task":', a.task_id, ',"project":', a.project_id, ',"updated_by":', ${jnum('a.updated_by')},
+  ',"parent_prediction":', ${jnum('a.parent_prediction')}, ',"parent_annotation":', ${jnum('a.parent_annotation')}, ',"last_created_by":null}')`;
 
 const predictionJson = (p: PredictionText) =>
   `{"id":${p.id},"model_version":${str(p.model_version)},"created_ago":"","result":${p.result},"score":${num(p.score)},"cluster":${num(p.cluster)},` +
@@ -152,15 +139,11 @@ async function renderPage(db: Queryable, tasks: TaskText[], annotationFilter: bo
   const [annotations, predictions] = await Promise.all([
     !anyAnnotations
       ? []
-      : db.query<AnnotationText>(
-          `SELECT a.task_id, a.id, a.completed_by, a.result::text AS result,
-             jsonb_array_length(CASE WHEN jsonb_typeof(a.result) = 'array' THEN a.result ELSE '[]'::jsonb END) AS result_count,
-             a.was_cancelled, a.ground_truth, ${TS('a.created_at')} AS created_at, ${TS('a.updated_at')} AS updated_at,
-             ${TS('a.draft_created_at')} AS draft_created_at, a.lead_time, a.unique_id::text AS unique_id, a.import_id, a.last_action,
-             a.bulk_created, a.project_id, a.updated_by, a.parent_prediction, a.parent_annotation
+      : db.query<{ task_id: number; j: string }>(
+          `SELECT a.task_id, string_agg(${ANNOTATION_SQL}, ',' ORDER BY a.id) AS j
            FROM annotations a WHERE a.task_id = ANY($1::bigint[])
              AND (NOT $2 OR ($3 AND NOT a.was_cancelled AND NOT a.ground_truth) OR ($4 AND a.ground_truth) OR ($5 AND a.was_cancelled))
-           ORDER BY a.task_id, a.id`,
+           GROUP BY a.task_id`,
           [ids, ...annotationFilter],
         ),
     !anyPredictions
@@ -172,7 +155,7 @@ async function renderPage(db: Queryable, tasks: TaskText[], annotationFilter: bo
           [ids],
         ),
   ]);
-  const annotationsOf = groupByTask(annotations, annotationJson);
+  const annotationsOf = new Map(annotations.map((a) => [a.task_id, [a.j]]));
   const predictionsOf = groupByTask(predictions, predictionJson);
   return { count: tasks.length, body: tasks.map((t) => taskJson(t, annotationsOf.get(t.id) ?? [], predictionsOf.get(t.id) ?? [])).join(',') };
 }
