@@ -3,7 +3,7 @@
 The suite talks to a running LabelFleet server:
     LABEL_STUDIO_URL        base URL, e.g. http://127.0.0.1:8080
     LABEL_STUDIO_API_KEY    the legacy (40-hex) API token of the user
-    LABEL_STUDIO_EMAIL      that user's email     (optional: login tests skip without it)
+    LABEL_STUDIO_EMAIL      that user's email     (the login tests need it)
     LABEL_STUDIO_PASSWORD   that user's password  (optional: login tests skip without it)
 
 compat/run.sh starts a fresh server and sets all four. Every test creates its own
@@ -123,7 +123,7 @@ def credentials() -> Dict[str, str]:
     email = os.environ.get("LABEL_STUDIO_EMAIL")
     password = os.environ.get("LABEL_STUDIO_PASSWORD")
     if not email or not password:
-        pytest.skip("LABEL_STUDIO_EMAIL / LABEL_STUDIO_PASSWORD not set")
+        pytest.fail("LABEL_STUDIO_EMAIL / LABEL_STUDIO_PASSWORD are not set (run the suite through compat/run.sh)")
     return {"email": email, "password": password}
 
 
