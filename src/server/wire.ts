@@ -34,3 +34,15 @@ export const isoTime = (d: Date | string | null | undefined): string | null => {
   const iso = (typeof d === 'string' ? new Date(d) : d).toISOString();
   return iso.replace(/\.(\d{3})Z$/, '.$1000Z');
 };
+
+/** An http(s) URL of at most 2,048 characters (webhook targets, ML backends), with Label Studio's messages. */
+export const httpUrl = z
+  .string({ error: 'This field is required.' })
+  .max(2048, 'Ensure this field has no more than 2048 characters.')
+  .refine((u) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(u).protocol);
+    } catch {
+      return false;
+    }
+  }, 'Enter a valid URL.');

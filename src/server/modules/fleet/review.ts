@@ -2,7 +2,7 @@ import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
 import { bucketOf, joinKey, writeObject } from './local-storage.js';
 import { addReworkItem } from './workflow-items.js';
-import type { RejectionMode } from './workflows.js';
+import type { RejectionMode, RejectionSettings } from './workflows.js';
 
 /**
  * Review: a task of a chained workflow shows upstream work; an annotation whose result holds a
@@ -33,7 +33,7 @@ export function reviewDecisionOf(result: unknown[]): ReviewDecision | null {
 }
 
 /** The reviewed work: the upstream task behind the reviewer's task, its assignment and the origin workflow's rules. */
-interface Origin {
+interface Origin extends RejectionSettings {
   task_id: number;
   ls_task_id: number;
   media_key: string;
@@ -44,12 +44,6 @@ interface Origin {
   rework_iteration: number;
   workflow_id: number;
   organization_id: number;
-  rejection_mode: RejectionMode;
-  rejection_archive_bucket: string | null;
-  rejection_route_workflow_id: number | null;
-  rejection_return_to_original: boolean;
-  rejection_flag_annotator: boolean;
-  max_rework_iterations: number | null;
 }
 
 async function originOf(tx: Queryable, reviewerItemId: number): Promise<Origin | undefined> {

@@ -7,7 +7,17 @@ import { checkRoleId, roleSummary } from './roles.js';
 
 export type RejectionMode = 'none' | 'archive' | 'route_to_workflow';
 
-export interface WorkflowRow {
+/** What a workflow does with work its review stage rejects. */
+export interface RejectionSettings {
+  rejection_mode: RejectionMode;
+  rejection_archive_bucket: string | null;
+  rejection_route_workflow_id: number | null;
+  rejection_return_to_original: boolean;
+  rejection_flag_annotator: boolean;
+  max_rework_iterations: number | null;
+}
+
+export interface WorkflowRow extends RejectionSettings {
   id: number;
   organization_id: number;
   name: string;
@@ -25,12 +35,6 @@ export interface WorkflowRow {
   is_active: boolean;
   total_images_available: number;
   total_images_assigned: number;
-  rejection_mode: RejectionMode;
-  rejection_archive_bucket: string | null;
-  rejection_route_workflow_id: number | null;
-  rejection_return_to_original: boolean;
-  rejection_flag_annotator: boolean;
-  max_rework_iterations: number | null;
   created_by: number | null;
   created_at: Date;
   role_name: string | null;

@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import { lsBool } from '../../wire.js';
+import { httpUrl, lsBool } from '../../wire.js';
 
-const url = z
-  .string({ error: 'This field is required.' })
-  .max(2048)
-  .refine((u) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(u).protocol);
-    } catch {
-      return false;
-    }
-  }, 'Enter a valid URL.');
+const url = httpUrl;
 
 const fields = {
   url,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lsBool } from '../../wire.js';
+import { httpUrl, lsBool } from '../../wire.js';
 
 /** Label Studio's webhook actions (`webhooks/models.py:WebhookAction.ACTIONS`), as `/api/webhooks/info` lists them. */
 export const WEBHOOK_ACTIONS = {
@@ -22,16 +22,7 @@ const ACTION_NAMES = Object.keys(WEBHOOK_ACTIONS) as [WebhookAction, ...WebhookA
 
 const HEADER_NAME = /^[a-zA-Z0-9-_]+$/;
 
-const url = z
-  .string({ error: 'This field is required.' })
-  .max(2048, 'Ensure this field has no more than 2048 characters.')
-  .refine((u) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(u).protocol);
-    } catch {
-      return false;
-    }
-  }, 'Enter a valid URL.');
+const url = httpUrl;
 
 const headers = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
