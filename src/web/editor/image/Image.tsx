@@ -4,7 +4,7 @@ import { labelColor } from '../colors';
 import { resolveValue, targetsOf, walk, type ConfigNode } from '../config';
 import { useEditor } from '../context';
 import { isTyping } from '../hotkeys';
-import { newRegionId, updateRegionValue, useEditorState, type AnnotationStore } from '../store';
+import { newRegionId, regionOf, updateRegionValue, useEditorState, type AnnotationStore } from '../store';
 import { clamp, percentToPx, rectBetween, rectToPercent, round, type Rect, type Size } from './geometry';
 
 /** The control tags that draw over an Image, and the result type each writes. */
@@ -112,7 +112,9 @@ export function Image({ node }: { node: ConfigNode }) {
 
   const results = useEditorState(store, (s) => s.results);
   const selectedId = useEditorState(store, (s) => s.selectedRegionId);
-  const regions = useMemo(() => results.filter((r) => r.to_name === name && IMAGE_REGION_TYPES.has(r.type)), [results, name]);
+  const hiddenIds = useEditorState(store, (s) => s.hiddenIds);
+  // hidden regions are not drawn (they stay in the result)
+  const regions = useMemo(() => results.filter((r) => r.to_name === name && IMAGE_REGION_TYPES.has(r.type) && !hiddenIds.includes(r.id)), [results, name, hiddenIds]);
 
   const applyView = useCallback(() => {
     const { scale, tx, ty } = view.current;
@@ -223,7 +225,7 @@ export function Image({ node }: { node: ConfigNode }) {
     }
 
     if (handle && regionEl) {
-      const region = state.results.find((r) => r.id === regionEl.getAttribute('data-region-id'));
+      const region = regionOf(state.results, regionEl.getAttribute('data-region-id') ?? '');
       if (!region) return;
       el.setPointerCapture(e.pointerId);
       const r0 = rectPx(region.value, size);
@@ -255,7 +257,7 @@ export function Image({ node }: { node: ConfigNode }) {
 
     if (regionEl) {
       const id = regionEl.getAttribute('data-region-id')!;
-      const region = state.results.find((r) => r.id === id);
+      const region = regionOf(state.results, id);
       if (!region) return;
       el.setPointerCapture(e.pointerId);
       if (state.selectedRegionId !== id) store.update((s) => ({ ...s, selectedRegionId: id }));
