@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { E2EServer } from './harness.js';
 
 /** A mono 16-bit PCM WAV of a sine tone whose loudness swells and fades, so the waveform has a shape. */
-export function makeSineWav(seconds: number, hz = 440, rate = 8000): Buffer {
+export function makeSineWav(seconds: number, hz = 1000, rate = 8000): Buffer {
   const samples = Math.round(seconds * rate);
   const wav = Buffer.alloc(44 + samples * 2);
   wav.write('RIFF', 0, 'ascii');

@@ -14,6 +14,16 @@ function attributeText(r: ResultItem): string {
   return `${r.from_name}: ${shown}`;
 }
 
+function EyeIcon({ open }: { open: boolean }) {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden="true">
+      <path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z" />
+      <circle cx="12" cy="12" r="3" />
+      {!open && <path d="M3 3l18 18" />}
+    </svg>
+  );
+}
+
 interface RowProps {
   r: ResultItem;
   attributes: ResultItem[];
@@ -35,7 +45,7 @@ const RegionRow = memo(function RegionRow({ r, attributes, selected, hidden, col
         {attributes.length > 0 && <span className="lf-region-attributes">{attributes.map(attributeText).join(' · ')}</span>}
       </button>
       <button type="button" className="lf-icon-button lf-eye" aria-pressed={hidden} aria-label={`${hidden ? 'Show' : 'Hide'} region ${name}`} title={hidden ? 'Show' : 'Hide'} onClick={() => store.update((s) => toggleHidden(s, r.id))}>
-        {hidden ? '◌' : '◉'}
+        <EyeIcon open={!hidden} />
       </button>
       <button type="button" className="lf-icon-button" aria-label={`Delete region ${name}`} onClick={() => store.update((s) => removeRegion(s, r.id))}>
         ×
