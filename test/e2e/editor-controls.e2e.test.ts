@@ -6,12 +6,12 @@ import { describeE2E, logIn, makeProject, openSession, type Session } from './ha
 const CONTROLS = `<View>
   <Text name="text" value="$text"/>
   <Number name="count" toName="text" min="0" max="10" step="1" required="true" placeholder="How many animals?"/>
-  <Taxonomy name="topic" toName="text" required="true">
+  <Taxonomy name="topic" toName="text" required="true" showFullPath="true">
     <Choice value="Animals">
       <Choice value="Mammals"><Choice value="Cats"/><Choice value="Dogs"/></Choice>
       <Choice value="Birds"/>
     </Choice>
-    <Choice value="Plants"><Choice value="Trees"/></Choice>
+    <Choice value="Plants"><Choice value="Trees" alias="tree"/></Choice>
   </Taxonomy>
   <Choices name="sentiment" toName="text" required="true" showInLine="true">
     <Choice value="Positive"/><Choice value="Negative"/>
@@ -105,7 +105,7 @@ describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () 
 
     expect(await submitAndReadResult(page, server, taskId)).toEqual([
       { id: expect.any(String), from_name: 'count', to_name: 'text', type: 'number', value: { number: 3 }, origin: 'manual' },
-      { id: expect.any(String), from_name: 'topic', to_name: 'text', type: 'taxonomy', value: { taxonomy: [['Animals', 'Mammals', 'Cats'], ['Plants', 'Trees']] }, origin: 'manual' },
+      { id: expect.any(String), from_name: 'topic', to_name: 'text', type: 'taxonomy', value: { taxonomy: [['Animals', 'Mammals', 'Cats'], ['Plants', 'tree']] }, origin: 'manual' },
       { id: expect.any(String), from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: ['Positive'] }, origin: 'manual' },
     ]);
   });

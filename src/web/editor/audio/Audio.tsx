@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { resolveValue, type ConfigNode } from '../config';
 import { useEditor } from '../context';
+import { useHotkey } from '../hotkeys';
 import { decodePeaks, drawWaveform, formatTime, type Peaks } from './waveform';
 
 type Waveform = { state: 'loading' } | { state: 'ready'; peaks: Peaks } | { state: 'failed'; message: string };
@@ -26,7 +27,7 @@ function useWaveform(src: string): Waveform {
   return wave;
 }
 
-/** <Audio name value="$audio">: play and pause, seek by clicking the waveform or with the slider, the time. */
+/** <Audio name value="$audio" hotkey>: play and pause (also with the hotkey), seek by clicking the waveform or with the slider, the time. */
 export function Audio({ node }: { node: ConfigNode }) {
   const { data } = useEditor();
   const src = String(resolveValue(node.attrs.value, data) ?? '');
@@ -74,6 +75,7 @@ export function Audio({ node }: { node: ConfigNode }) {
     if (el.paused) void el.play().catch(() => setPlaying(false));
     else el.pause();
   };
+  useHotkey(node.attrs.hotkey, toggle);
   const onWaveDown = (e: ReactPointerEvent<HTMLDivElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
     seek(((e.clientX - box.left) / box.width) * duration);

@@ -24,6 +24,16 @@ function itemsOf(node: ConfigNode, parent: string[] = []): Item[] {
     });
 }
 
+/** The labels shown for a stored path (values may be aliases); unknown values show as stored. */
+function labelsOf(items: Item[], path: string[]): string[] {
+  let level = items;
+  return path.map((value) => {
+    const item = level.find((i) => i.path[i.path.length - 1] === value);
+    level = item?.children ?? [];
+    return item?.label ?? value;
+  });
+}
+
 const samePath = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** The items matching the search, with the ancestors that lead to them. */
@@ -88,7 +98,7 @@ function Tree({ items, selected, open, searching, leafsOnly, onToggleOpen, onPic
 }
 
 /**
- * <Taxonomy name toName leafsOnly maxUsages placeholder perRegion> with nested <Choice>: a searchable tree;
+ * <Taxonomy name toName leafsOnly showFullPath pathSeparator maxUsages placeholder perRegion> with nested <Choice>: a searchable tree;
  * each picked item is a path from the root, stored as `{taxonomy: [["A", "A1"], ["B"]]}`.
  */
 export function Taxonomy({ node }: { node: ConfigNode }) {
@@ -103,6 +113,7 @@ export function Taxonomy({ node }: { node: ConfigNode }) {
   const maxUsages = Number(node.attrs.maxUsages) || Infinity;
   const name = slot.ref.fromName;
   const separator = node.attrs.pathSeparator ?? ' / ';
+  const fullPath = node.attrs.showFullPath === 'true';
   const pick = (path: string[]) => togglePath(store, slot, path, maxUsages);
   const toggleOpen = (key: string) =>
     setOpen((o) => {
@@ -113,14 +124,18 @@ export function Taxonomy({ node }: { node: ConfigNode }) {
   return (
     <div className="lf-taxonomy" data-name={name}>
       <ul className="lf-taxonomy-picked" aria-label={`Picked in ${name}`}>
-        {selected.map((p) => (
-          <li key={p.join('\u0000')}>
-            <span>{p.join(separator)}</span>
-            <button type="button" className="lf-icon-button" aria-label={`Remove ${p.join(separator)}`} onClick={() => pick(p)}>
-              ×
-            </button>
-          </li>
-        ))}
+        {selected.map((p) => {
+          const labels = labelsOf(items, p);
+          const full = labels.join(separator);
+          return (
+            <li key={p.join('\u0000')} title={full}>
+              <span>{fullPath ? full : labels[labels.length - 1]}</span>
+              <button type="button" className="lf-icon-button" aria-label={`Remove ${full}`} onClick={() => pick(p)}>
+                ×
+              </button>
+            </li>
+          );
+        })}
         {selected.length === 0 && <li className="lf-hint">{node.attrs.placeholder ?? 'Nothing picked yet.'}</li>}
       </ul>
       <input type="search" className="lf-taxonomy-search" aria-label={`Search ${name}`} placeholder="Search…" value={query} onChange={(e) => setQuery(e.target.value)} />
