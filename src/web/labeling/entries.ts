@@ -91,9 +91,10 @@ function viewEntry(key: string, kind: Entry['kind'], result: ResultItem[], annot
   return { key, kind, annotation, prediction, editable: false, store: readOnly(createAnnotationStore(result)), parentPrediction: null, saver: null, lead: { submitted: 0, draft: 0, openedAt: 0 } };
 }
 
-/** The newest of my annotations on the task that was not skipped: what "Update" changes when a task is reopened. */
+/** What "Update" changes when a task is reopened: my newest submitted annotation, else my newest skip. */
 function myAnnotation(task: LabelingTask, userId: number): TaskAnnotation | undefined {
-  return task.annotations.filter((a) => a.completed_by === userId && !a.was_cancelled).sort((a, b) => b.id - a.id)[0];
+  const mine = task.annotations.filter((a) => a.completed_by === userId).sort((a, b) => Number(a.was_cancelled) - Number(b.was_cancelled) || b.id - a.id);
+  return mine[0];
 }
 
 /**
