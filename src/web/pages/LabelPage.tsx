@@ -102,8 +102,8 @@ export function LabelPage() {
           project={p!}
           userId={me.data!.id}
           reopened={taskParam !== null}
-          onPrevious={previousId === null ? null : () => setParams({ task: String(previousId) })}
-          onNext={canGoNext ? goNext : null}
+          onPrevious={previousId === null ? null : () => (setNotice(null), setParams({ task: String(previousId) }))}
+          onNext={canGoNext ? () => (setNotice(null), goNext()) : null}
           onDone={done}
         />
       )}
