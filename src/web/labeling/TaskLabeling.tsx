@@ -29,6 +29,11 @@ function DraftAutosave({ saver }: { saver: DraftSaver }) {
   return null;
 }
 
+function isUntouched(e: Entry): boolean {
+  const s = e.store.getState();
+  return e.saver?.status().state === 'clean' && s.results.length === 0 && Object.values(s.pendingText).every((t) => !t.trim());
+}
+
 const roundSeconds = (ms: number) => Math.round(ms) / 1000;
 
 /** Skip writes the task off for this annotator: their selected work, or an empty skipped annotation. */
@@ -73,8 +78,9 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
 
   const add = useCallback((e: Entry) => {
     setWork((w) => {
-      const at = w.entries.findIndex((x) => x.kind === 'prediction');
-      const entries = [...w.entries];
+      // an untouched empty annotation is replaced, not kept beside the new one
+      const entries = w.entries.filter((x) => !(x.kind === 'new' && isUntouched(x)));
+      const at = entries.findIndex((x) => x.kind === 'prediction');
       entries.splice(at < 0 ? entries.length : at, 0, e);
       return { entries, selected: e.key };
     });
