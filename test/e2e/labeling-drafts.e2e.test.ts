@@ -64,4 +64,39 @@ describeE2E('drafts in the labeling stream', () => {
     expect(annotation.lead_time).toBeLessThan(160);
     expect(await drafts()).toEqual([]);
   });
+
+  it('keeps a draft of an existing annotation apart from it until the update, which drops the draft', async () => {
+    const { page, server } = s;
+    const project = await makeProject(server, { config: CONFIG, title: 'Annotation drafts', tasks: [{ text: TEXT }] });
+    const taskId = project.taskIds[0];
+    const created = await server.api('POST', `/api/tasks/${taskId}/annotations`, { result: [{ ...choice('Positive'), id: 'keep-id' }], lead_time: 5 });
+    expect(created.status).toBe(201);
+    const drafts = async () => (await server.api<any[]>('GET', `/api/tasks/${taskId}/drafts`)).body;
+    await logIn(page, server);
+
+    await page.goto(`${server.url}/projects/${project.id}/label?task=${taskId}`);
+    const labeling = page.locator('.labeling');
+    await labeling.getByText(TEXT).waitFor();
+    await labeling.getByLabel('Negative').click();
+    await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
+    const [draft] = await drafts();
+    expect(draft).toMatchObject({ annotation: created.body.id, result: [{ ...choice('Negative'), id: 'keep-id' }] });
+    // the annotation itself is untouched until the annotator updates it
+    expect((await server.api('GET', `/api/annotations/${created.body.id}`)).body.result).toEqual([{ ...choice('Positive'), id: 'keep-id' }]);
+
+    expect((await server.api('PATCH', `/api/drafts/${draft.id}`, { lead_time: 100 })).status).toBe(200);
+    await page.reload();
+    await labeling.getByText(TEXT).waitFor();
+    await page.getByTestId('draft-status').filter({ hasText: 'Draft restored' }).waitFor();
+    expect(await labeling.getByLabel('Negative').isChecked()).toBe(true);
+    await page.getByRole('button', { name: /Update/ }).click();
+    await page.getByRole('status').filter({ hasText: `Task ${taskId} updated.` }).waitFor();
+
+    const task = (await server.api('GET', `/api/tasks/${taskId}`)).body;
+    expect(task.annotations.map((a: any) => [a.id, a.result])).toEqual([[created.body.id, [{ ...choice('Negative'), id: 'keep-id' }]]]);
+    // 5 s already on the annotation, plus the draft's 100 s, plus this session's
+    expect(task.annotations[0].lead_time).toBeGreaterThan(105);
+    expect(task.annotations[0].lead_time).toBeLessThan(165);
+    expect(await drafts()).toEqual([]);
+  });
 });

@@ -111,11 +111,10 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
       const body: SubmitBody = target ? { result: resultOf(target, textAreas), lead_time: submitLeadTime(target.lead) } : { result: [], lead_time: roundSeconds(performance.now() - openedAt.current) };
       try {
         if (skip) await skipTask(project.id, task, target, body, draftId);
-        else if (target?.annotation) {
-          await updateTaskAnnotation(target.annotation.id, { ...body, was_cancelled: false });
-          // Label Studio keeps an annotation's draft until the annotator drops it; an update supersedes it
-          if (draftId !== null) await deleteDraft(draftId);
-        } else await createTaskAnnotation(project.id, task.id, { ...body, parent_prediction: target?.parentPrediction?.id ?? null, draft_id: draftId });
+        else if (target?.annotation) await updateTaskAnnotation(target.annotation.id, { ...body, was_cancelled: false });
+        else await createTaskAnnotation(project.id, task.id, { ...body, parent_prediction: target?.parentPrediction?.id ?? null, draft_id: draftId });
+        // the server drops the drafts of new annotations on submit; an annotation's own draft is superseded by its update
+        if (target?.annotation && draftId !== null) await deleteDraft(draftId);
         saver?.discard();
         onDone(skip ? `Task ${task.id} skipped.` : target?.annotation ? `Task ${task.id} updated.` : `Task ${task.id} submitted.`);
       } catch (err) {

@@ -79,9 +79,16 @@ export function LabelPage() {
       {current.isPending || project.isPending || me.isPending ? (
         <p className="muted">Loading the task…</p>
       ) : current.isError || project.isError || me.isError ? (
-        <p className="error" role="alert">
-          {(current.error ?? project.error ?? me.error)?.message}
-        </p>
+        <div>
+          <p className="error" role="alert">
+            {(current.error ?? project.error ?? me.error)?.message}
+          </p>
+          {taskParam && (
+            <button type="button" onClick={() => setParams({})}>
+              Back to the labeling stream
+            </button>
+          )}
+        </div>
       ) : !task ? (
         <div className="empty" data-testid="stream-done">
           <h2>No more tasks</h2>
