@@ -88,6 +88,11 @@ describeE2E('the annotations of one task', () => {
     // the untouched empty annotation the task opened with makes way for the accepted one
     expect(await list.locator('[data-entry^="new:"]').count()).toBe(1);
     expect(await labeling.getByLabel('Neutral').isChecked()).toBe(true);
+    // accepted work is saved as a draft at once; after a reload it still knows its prediction
+    await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
+    await page.reload();
+    await list.locator('[aria-current="true"]').filter({ hasText: 'New annotation from sentiment-v2' }).waitFor();
+    expect(await labeling.getByLabel('Neutral').isChecked()).toBe(true);
     await page.getByRole('button', { name: /Submit/ }).click();
 
     // on the next task: accepted, then changed
