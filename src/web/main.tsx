@@ -10,6 +10,7 @@ import { CreateProjectPage } from './pages/CreateProjectPage';
 import { DataManagerPage } from './pages/DataManagerPage';
 import { LabelPage } from './pages/LabelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ProjectSettingsPage } from './pages/ProjectSettingsPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import './styles.css';
 
@@ -33,6 +34,7 @@ const router = createBrowserRouter([
       { path: '/projects/:projectId', element: <Navigate to="data" replace /> },
       { path: '/projects/:projectId/data', element: <DataManagerPage /> },
       { path: '/projects/:projectId/label', element: <LabelPage /> },
+      { path: '/projects/:projectId/settings', element: <ProjectSettingsPage /> },
       { path: '/account', element: <AccountPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -30,3 +30,23 @@ export function uploadImportFile(projectId: number, file: File, onProgress: (fra
     xhr.send(form);
   });
 }
+
+/** POST /api/projects/{id}/import with `url=`: the server downloads the task file itself (Label Studio's URL import). */
+export async function importFromUrl(projectId: number, url: string): Promise<ImportSummary> {
+  const res = await fetch(`/api/projects/${projectId}/import`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ url }).toString(),
+    credentials: 'same-origin',
+  });
+  if (res.status === 401) redirectToLogin();
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the message
+  }
+  if (!res.ok) throw new Error(errorMessage(res.status, body));
+  return body as ImportSummary;
+}

@@ -11,7 +11,7 @@ export function useProjects(search: string) {
 }
 
 export function useProject(id: number) {
-  return useQuery({ queryKey: ['projects', id], queryFn: () => request<Project>(`/api/projects/${id}`) });
+  return useQuery({ queryKey: ['projects', id], queryFn: () => request<ProjectWithSettings>(`/api/projects/${id}`) });
 }
 
 export interface NewProject {
@@ -45,4 +45,54 @@ export function useExportFormats(projectId: number) {
 
 export function exportUrl(projectId: number, exportType: string, allTasks: boolean): string {
   return `/api/projects/${projectId}/export${query({ exportType, download_all_tasks: allTasks })}`;
+}
+
+/** The settings a manager edits (Label Studio's project fields). */
+export interface ProjectSettings {
+  title: string;
+  description: string;
+  label_config: string;
+  expert_instruction: string;
+  show_instruction: boolean;
+  show_skip_button: boolean;
+  enable_empty_annotation: boolean;
+  show_annotation_history: boolean;
+  maximum_annotations: number;
+  sampling: 'Sequential sampling' | 'Uniform sampling' | 'Uncertainty sampling';
+  skip_queue: 'REQUEUE_FOR_ME' | 'REQUEUE_FOR_OTHERS' | 'IGNORE_SKIPPED';
+}
+
+export type ProjectWithSettings = Project & Partial<ProjectSettings>;
+
+export function useUpdateProject(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (change: Partial<ProjectSettings>) => request<ProjectWithSettings>(`/api/projects/${id}`, { method: 'PATCH', json: change }),
+    onSuccess: (p) => {
+      qc.setQueryData(['projects', id], p);
+      void qc.invalidateQueries({ queryKey: ['projects', 'list'] });
+    },
+  });
+}
+
+export type DuplicateMode = 'settings' | 'settings,data';
+
+/** POST /api/projects/{id}/duplicate: Label Studio answers with the new project's id only. */
+export function useDuplicateProject() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, title, mode }: { id: number; title: string; mode: DuplicateMode }) => request<{ id: number }>(`/api/projects/${id}/duplicate`, { method: 'POST', json: { title, mode } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['projects'] }),
+  });
+}
+
+export function useDeleteProject() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => request<void>(`/api/projects/${id}`, { method: 'DELETE' }),
+    onSuccess: (_, id) => {
+      qc.removeQueries({ queryKey: ['projects', id] });
+      void qc.invalidateQueries({ queryKey: ['projects', 'list'] });
+    },
+  });
 }

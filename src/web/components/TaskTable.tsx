@@ -1,72 +1,89 @@
 import { useQueries, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
-import { fetchTaskPage, TASK_PAGE_SIZE } from '../api/tasks';
-import type { Task, TaskPage } from '../api/types';
+import { useEffect, useRef, type MouseEvent } from 'react';
+import { DM_PAGE_SIZE, fetchDmPage, type DmPage, type DmQuery, type DmTask } from '../api/dm';
+import { ID_COLUMN, type Column } from '../dm/columns';
+import { isSelected, selectedCount, toggle, type Selection } from '../dm/selection';
 import { useDebounced } from '../lib/use-debounced';
 
 const ROW_HEIGHT = 36;
 
-interface Column {
-  id: string;
-  title: string;
-  width: string;
-  cell: (t: Task) => string;
-}
-
-function shortText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
-}
-
-function columnsOf(dataKeys: string[]): Column[] {
-  return [
-    { id: 'id', title: 'ID', width: '90px', cell: (t) => String(t.id) },
-    ...dataKeys.map((k) => ({ id: `data.${k}`, title: `$${k}`, width: 'minmax(200px, 1fr)', cell: (t: Task) => shortText(t.data[k]) })),
-    { id: 'annotations', title: 'Annotations', width: '120px', cell: (t) => String(t.total_annotations) },
-    { id: 'cancelled', title: 'Skipped', width: '90px', cell: (t) => String(t.cancelled_annotations) },
-    { id: 'predictions', title: 'Predictions', width: '110px', cell: (t) => String(t.total_predictions) },
-    { id: 'completed', title: 'Completed', width: '190px', cell: (t) => (t.completed_at ? new Date(t.completed_at).toLocaleString() : '') },
-  ];
-}
-
 /** How long the visible pages must stay the same before they are fetched: a fast scroll past a page never asks for it. */
 const SETTLE_MS = 120;
 
-const pageKey = (projectId: number, page: number): QueryKey => ['tasks', projectId, page];
+type Fields = 'all' | 'task_only';
+const pageKey = (projectId: number, q: string, fields: Fields, page: number): QueryKey => ['tasks', projectId, 'dm', q, fields, page];
+
+export interface TaskTableProps {
+  projectId: number;
+  columns: Column[];
+  query: DmQuery;
+  selection: Selection;
+  onSelectionChange: (s: Selection) => void;
+  onSort: (columnId: string) => void;
+  onOpen: (task: DmTask) => void;
+  onPreview: (task: DmTask) => void;
+  previewId?: number | null;
+  /** the first page's answer: how many tasks match, and a sample of them */
+  onFirstPage?: (page: DmPage) => void;
+}
+
+function sortState(ordering: string[], columnId: string): 'ascending' | 'descending' | undefined {
+  const first = ordering[0];
+  if (first === columnId) return 'ascending';
+  if (first === `-${columnId}`) return 'descending';
+  return undefined;
+}
 
 /**
- * The Data Manager's task table: only the rows on screen exist in the DOM, and a page of 100 tasks is
- * fetched once its rows stay in view for a moment. Each page request costs the server a query, so a
- * fling through 100,000 rows must not turn into a thousand of them.
+ * The Data Manager's task table under a query (filters and ordering): only the rows on screen exist in the
+ * DOM, and a page of 100 tasks is fetched once its rows stay in view for a moment. Each page request costs
+ * the server a query, so a fling through 100,000 rows must not turn into a thousand of them.
  */
-export function TaskTable({ projectId, dataKeys, onOpen }: { projectId: number; dataKeys: string[]; onOpen: (task: Task) => void }) {
+export function TaskTable({ projectId, columns, query, selection, onSelectionChange, onSort, onOpen, onPreview, previewId, onFirstPage }: TaskTableProps) {
   const qc = useQueryClient();
-  const first = useQuery({ queryKey: pageKey(projectId, 1), queryFn: ({ signal }) => fetchTaskPage(projectId, 1, signal) });
+  const q = JSON.stringify(query);
+  const fields: Fields = columns.some((c) => c.needsDetails) ? 'all' : 'task_only';
+  const first = useQuery({
+    queryKey: pageKey(projectId, q, fields, 1),
+    queryFn: ({ signal }) => fetchDmPage(projectId, query, 1, fields, signal),
+    placeholderData: (previous) => previous,
+  });
+  const settled = !first.isPlaceholderData && first.isSuccess;
   const total = first.data?.total ?? 0;
-  const keys = useMemo(() => {
-    const seen = new Set(dataKeys);
-    for (const t of first.data?.tasks ?? []) for (const k of Object.keys(t.data)) seen.add(k);
-    return [...seen];
-  }, [dataKeys, first.data]);
-  const columns = useMemo(() => columnsOf(keys), [keys]);
+  useEffect(() => {
+    if (settled && first.data) onFirstPage?.(first.data);
+  }, [settled, first.data, onFirstPage]);
   const template = columns.map((c) => c.width).join(' ');
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 15 });
+  // a new query starts at its first row
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [q]);
   const rows = virtualizer.getVirtualItems();
-  const visiblePages = [...new Set(rows.map((r) => Math.floor(r.index / TASK_PAGE_SIZE) + 1))].join(',');
+  const visiblePages = [...new Set(rows.map((r) => Math.floor(r.index / DM_PAGE_SIZE) + 1))].join(',');
   const settledPages = useDebounced(visiblePages, SETTLE_MS);
   useQueries({
     queries: (settledPages ? settledPages.split(',').map(Number) : []).map((page) => ({
-      queryKey: pageKey(projectId, page),
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchTaskPage(projectId, page, signal),
+      queryKey: pageKey(projectId, q, fields, page),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchDmPage(projectId, query, page, fields, signal),
       staleTime: 30_000,
+      enabled: settled,
     })),
   });
   // pages already in the cache show at once, even mid-scroll; this component renders on every scroll frame
-  const taskAt = (index: number) => qc.getQueryData<TaskPage>(pageKey(projectId, Math.floor(index / TASK_PAGE_SIZE) + 1))?.tasks[index % TASK_PAGE_SIZE];
+  const taskAt = (index: number) =>
+    settled ? qc.getQueryData<DmPage>(pageKey(projectId, q, fields, Math.floor(index / DM_PAGE_SIZE) + 1))?.tasks[index % DM_PAGE_SIZE] : undefined;
+
+  const count = selectedCount(selection, total);
+  const allTicked = total > 0 && count === total;
+  const headBox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (headBox.current) headBox.current.indeterminate = count > 0 && !allTicked;
+  }, [count, allTicked]);
+  const stop = (e: MouseEvent) => e.stopPropagation();
 
   if (first.isError) {
     return (
@@ -76,11 +93,27 @@ export function TaskTable({ projectId, dataKeys, onOpen }: { projectId: number; 
     );
   }
   return (
-    <div className="task-table" role="table" aria-label="Tasks" aria-rowcount={total + 1} data-total={total}>
+    <div className="task-table" role="table" aria-label="Tasks" aria-rowcount={total + 1} aria-busy={!settled} data-total={settled ? total : undefined}>
       <div className="task-row task-head" role="row" style={{ gridTemplateColumns: template }}>
         {columns.map((c) => (
-          <div key={c.id} role="columnheader" className="cell">
-            {c.title}
+          <div key={c.id} role="columnheader" className="cell" aria-sort={sortState(query.ordering, c.id)} data-column={c.id}>
+            {c.id === ID_COLUMN && (
+              <input
+                ref={headBox}
+                type="checkbox"
+                className="dm-check"
+                aria-label="Select all tasks"
+                checked={allTicked}
+                onChange={() => onSelectionChange(allTicked || count > 0 ? { all: false, ids: new Set() } : { all: true, ids: new Set() })}
+              />
+            )}
+            {c.sortable ? (
+              <button type="button" className="dm-sort" onClick={() => onSort(c.id)} title={`Order by ${c.title}`}>
+                {c.title}
+              </button>
+            ) : (
+              c.title
+            )}
           </div>
         ))}
       </div>
@@ -88,19 +121,36 @@ export function TaskTable({ projectId, dataKeys, onOpen }: { projectId: number; 
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {rows.map((r) => {
             const task = taskAt(r.index);
+            const ticked = task ? isSelected(selection, task.id) : false;
+            const classes = ['task-row', task ? '' : 'task-row-loading', ticked ? 'task-row-selected' : '', task && task.id === previewId ? 'task-row-previewed' : ''];
             return (
               <div
                 key={r.key}
                 role="row"
                 aria-rowindex={r.index + 2}
-                className={`task-row${task ? '' : ' task-row-loading'}`}
+                aria-selected={task ? ticked : undefined}
+                className={classes.filter(Boolean).join(' ')}
                 style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${r.start}px)` }}
                 data-task-id={task?.id}
                 onClick={() => task && onOpen(task)}
               >
                 {columns.map((c) => (
                   <div key={c.id} role="cell" className="cell">
-                    {task ? c.cell(task) : c.id === 'id' ? '…' : ''}
+                    {c.id === ID_COLUMN && task ? (
+                      <span className="dm-id-cell">
+                        <input type="checkbox" className="dm-check" aria-label={`Select task ${task.id}`} checked={ticked} onClick={stop} onChange={() => onSelectionChange(toggle(selection, task.id))} />
+                        <span className="dm-id">{task.id}</span>
+                        <button type="button" className="dm-preview-button" aria-label={`Preview task ${task.id}`} title="Preview" onClick={(e) => (stop(e), onPreview(task))}>
+                          <EyeIcon />
+                        </button>
+                      </span>
+                    ) : task ? (
+                      c.cell(task)
+                    ) : c.id === ID_COLUMN ? (
+                      '…'
+                    ) : (
+                      ''
+                    )}
                   </div>
                 ))}
               </div>
@@ -109,5 +159,13 @@ export function TaskTable({ projectId, dataKeys, onOpen }: { projectId: number; 
         </div>
       </div>
     </div>
+  );
+}
+
+function EyeIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+      <path d="M12 5C6.5 5 2.7 9.2 1.5 12c1.2 2.8 5 7 10.5 7s9.3-4.2 10.5-7C21.3 9.2 17.5 5 12 5zm0 11.5A4.5 4.5 0 1 1 12 7.5a4.5 4.5 0 0 1 0 9zm0-2.5a2 2 0 1 0 0-4 2 2 0 0 0 0 4z" fill="currentColor" />
+    </svg>
   );
 }

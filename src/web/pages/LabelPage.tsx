@@ -1,21 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { fetchLabelingTask, fetchNextLabelingTask } from '../api/labeling';
 import { useProject } from '../api/projects';
-import { createAnnotation, fetchNextTask, fetchTask, updateAnnotation } from '../api/tasks';
-import type { Annotation, Task } from '../api/types';
 import { useCurrentUser } from '../api/users';
-import { Editor, textAreasOf } from '../editor/Editor';
-import { createAnnotationStore, resultToSubmit } from '../editor/store';
-
-/** The newest of my annotations on the task that was not skipped: what "Update" changes. */
-function myAnnotation(task: Task, userId: number | undefined): Annotation | undefined {
-  return task.annotations?.filter((a) => a.completed_by === userId && !a.was_cancelled).sort((a, b) => b.id - a.id)[0];
-}
+import { TaskLabeling } from '../labeling/TaskLabeling';
+import { useStreamHistory } from '../labeling/stream-history';
 
 /**
  * Labeling: `?task=ID` opens that task, otherwise the project's stream (GET /api/projects/{id}/next).
- * Submit, update and skip write annotations with the time spent on the task as `lead_time`.
+ * Previous and Next walk the tasks seen in this session; a task reopened that way opens the
+ * annotator's own annotation to update.
  */
 export function LabelPage() {
   const projectId = Number(useParams().projectId);
@@ -24,56 +19,44 @@ export function LabelPage() {
   const qc = useQueryClient();
   const project = useProject(projectId);
   const me = useCurrentUser();
-  // each submit or skip moves the stream on; the counter makes the next fetch a new query
+  const history = useStreamHistory(projectId);
+  // each submit or skip in the stream moves it on; the counter makes the next fetch a new query
   const [round, setRound] = useState(0);
 
   const current = useQuery({
     queryKey: ['label', projectId, taskParam ?? 'next', round],
-    queryFn: () => (taskParam ? fetchTask(Number(taskParam)) : fetchNextTask(projectId)),
+    queryFn: () => (taskParam ? fetchLabelingTask(Number(taskParam)) : fetchNextLabelingTask(projectId)),
     staleTime: Infinity,
     gcTime: 0,
     retry: false,
   });
   const task = current.data ?? null;
-  const existing = task ? myAnnotation(task, me.data?.id) : undefined;
-  const store = useMemo(() => createAnnotationStore(existing?.result ?? []), [task?.id, existing?.id]);
-  const startedAt = useRef(performance.now());
-  useEffect(() => {
-    startedAt.current = performance.now();
-  }, [task?.id]);
-
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const textAreas = useMemo(() => textAreasOf(project.data?.label_config ?? ''), [project.data?.label_config]);
 
-  const save = useCallback(
-    async (skip: boolean) => {
-      if (!task || saving) return;
-      setSaving(true);
-      setError(null);
-      const body = {
-        result: resultToSubmit(store.getState(), textAreas),
-        lead_time: Math.round(performance.now() - startedAt.current) / 1000,
-        ...(skip ? { was_cancelled: true } : {}),
-      };
-      try {
-        if (existing && !skip) await updateAnnotation(existing.id, body);
-        else await createAnnotation(projectId, task.id, body);
-        setNotice(skip ? `Task ${task.id} skipped.` : existing ? `Task ${task.id} updated.` : `Task ${task.id} submitted.`);
-        void qc.invalidateQueries({ queryKey: ['projects'] });
-        void qc.invalidateQueries({ queryKey: ['tasks', projectId] });
-        if (taskParam) setParams({}, { replace: true });
-        else setRound((r) => r + 1);
-      } catch (err) {
-        setError((err as Error).message);
-      } finally {
-        setSaving(false);
-      }
+  const { remember } = history;
+  useEffect(() => {
+    if (task) remember(task.id);
+  }, [task, remember]);
+
+  const previousId = task ? history.previousOf(task.id) : null;
+  const nextId = task ? history.nextOf(task.id) : null;
+  // from the last task seen, Next goes back to the stream; in the stream itself there is nothing further
+  const canGoNext = task !== null && (nextId !== null || taskParam !== null);
+  const goNext = useCallback(() => {
+    if (nextId !== null) setParams({ task: String(nextId) });
+    else if (taskParam) setParams({});
+    else setRound((r) => r + 1);
+  }, [nextId, taskParam, setParams]);
+
+  const done = useCallback(
+    (message: string) => {
+      setNotice(message);
+      void qc.invalidateQueries({ queryKey: ['projects'] });
+      void qc.invalidateQueries({ queryKey: ['tasks', projectId] });
+      goNext();
     },
-    [task, saving, store, textAreas, existing, projectId, qc, taskParam, setParams],
+    [qc, projectId, goNext],
   );
-  const submit = useCallback(() => void save(false), [save]);
 
   const p = project.data;
   return (
@@ -93,37 +76,43 @@ export function LabelPage() {
           {notice}
         </p>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {current.isPending || project.isPending ? (
+      {current.isPending || project.isPending || me.isPending ? (
         <p className="muted">Loading the task…</p>
-      ) : current.isError ? (
-        <p className="error" role="alert">
-          {current.error.message}
-        </p>
+      ) : current.isError || project.isError || me.isError ? (
+        <div>
+          <p className="error" role="alert">
+            {(current.error ?? project.error ?? me.error)?.message}
+          </p>
+          {taskParam && (
+            <button type="button" onClick={() => setParams({})}>
+              Back to the labeling stream
+            </button>
+          )}
+        </div>
       ) : !task ? (
         <div className="empty" data-testid="stream-done">
           <h2>No more tasks</h2>
           <p>Every task in this project is labeled or skipped for you.</p>
+          {history.lastSeen !== null && (
+            <p>
+              <button type="button" onClick={() => setParams({ task: String(history.lastSeen) })}>
+                ← Previous task
+              </button>
+            </p>
+          )}
           <Link to={`/projects/${projectId}/data`}>Back to the Data Manager</Link>
         </div>
       ) : (
-        <div className="labeling" data-task-id={task.id}>
-          <Editor key={`${task.id}:${existing?.id ?? 'new'}`} config={p?.label_config ?? ''} data={task.data} store={store} onSubmit={submit} />
-          <div className="label-actions">
-            {(p?.show_skip_button ?? true) && (
-              <button type="button" onClick={() => void save(true)} disabled={saving}>
-                Skip
-              </button>
-            )}
-            <button type="button" className="primary" onClick={submit} disabled={saving} title="Ctrl+Enter">
-              {existing ? 'Update' : 'Submit'} <kbd>Ctrl+Enter</kbd>
-            </button>
-          </div>
-        </div>
+        <TaskLabeling
+          key={`${task.id}:${current.dataUpdatedAt}`}
+          task={task}
+          project={p!}
+          userId={me.data!.id}
+          reopened={taskParam !== null}
+          onPrevious={previousId === null ? null : () => (setNotice(null), setParams({ task: String(previousId) }))}
+          onNext={canGoNext ? () => (setNotice(null), goNext()) : null}
+          onDone={done}
+        />
       )}
     </section>
   );

@@ -1,8 +1,38 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useProjects } from '../api/projects';
 import type { Project } from '../api/types';
+import { Popover } from '../dm/Popover';
 import { useDebounced } from '../lib/use-debounced';
+import { DeleteProjectDialog, DuplicateProjectDialog } from './ProjectSettingsPage';
+
+/** Settings, duplicate and delete, from the card's corner. */
+function ProjectMenu({ project: p }: { project: Project }) {
+  const navigate = useNavigate();
+  const [dialog, setDialog] = useState<'duplicate' | 'delete' | null>(null);
+  const title = p.title || `Project ${p.id}`;
+  return (
+    <div className="project-card-menu">
+      <Popover button="⋯" label={`${title} options`} align="right">
+        {(close) => (
+          <div className="dm-menu" role="menu">
+            <button type="button" role="menuitem" onClick={() => navigate(`/projects/${p.id}/settings`)}>
+              Settings
+            </button>
+            <button type="button" role="menuitem" onClick={() => (close(), setDialog('duplicate'))}>
+              Duplicate
+            </button>
+            <button type="button" role="menuitem" className="dm-danger-text" onClick={() => (close(), setDialog('delete'))}>
+              Delete
+            </button>
+          </div>
+        )}
+      </Popover>
+      {dialog === 'duplicate' && <DuplicateProjectDialog project={p} onClose={() => setDialog(null)} />}
+      {dialog === 'delete' && <DeleteProjectDialog project={p} onClose={() => setDialog(null)} onDeleted={() => setDialog(null)} />}
+    </div>
+  );
+}
 
 function ProjectCard({ project: p }: { project: Project }) {
   const done = p.task_number ? Math.round((p.finished_task_number / p.task_number) * 100) : 0;
@@ -33,6 +63,7 @@ function ProjectCard({ project: p }: { project: Project }) {
           </div>
         </dl>
       </Link>
+      <ProjectMenu project={p} />
     </li>
   );
 }

@@ -1,5 +1,4 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import fs from 'node:fs';
 import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
 import { AppError } from '../../errors.js';
@@ -13,8 +12,8 @@ import { findAssignment, type AssignmentRow } from './assignments.js';
 import { goldCandidates, type GoldTaskRow } from './gold-tasks.js';
 import { conflict } from './http.js';
 import { checkConfigXml, findLabelingConfig } from './labeling-configs.js';
-import { bucketOf, objectPath, type Bucket } from './local-storage.js';
-import { refreshItemCounters, syncSourceItems, type ItemRow } from './workflow-items.js';
+import { storeOf, type ObjectStore } from './object-store.js';
+import { rescanSourceIfStale, type ItemRow } from './workflow-items.js';
 import { getWorkflow, type WorkflowRow } from './workflows.js';
 
 /** Whoever acts for the fleet when no manager is asking (auto-assignment): the workflow's creator, else a manager of its organization. */
@@ -47,13 +46,10 @@ const TEXT_TAGS = new Set(['Text', 'HyperText']);
  * A task's data: the config's data key pointing at the media by an opaque id, so a gold task looks like any
  * other; text configs get the text itself. Nothing in it says where the item came from.
  */
-async function taskData(cfg: LabelConfig, bucket: Bucket, key: string, mediaId: string): Promise<Record<string, unknown>> {
+async function taskData(cfg: LabelConfig, store: ObjectStore, key: string, mediaId: string): Promise<Record<string, unknown>> {
   const object = cfg.objects.find((o) => o.dataKey !== null);
   const dataKey = object?.dataKey ?? 'image';
-  if (object && TEXT_TAGS.has(object.tag) && /\.(txt|html?)$/i.test(key)) {
-    const text = await fs.promises.readFile(objectPath(bucket, key), 'utf8').catch(() => '');
-    return { [dataKey]: text };
-  }
+  if (object && TEXT_TAGS.has(object.tag) && /\.(txt|html?)$/i.test(key)) return { [dataKey]: (await store.readText(key)) ?? '' };
   return { [dataKey]: `/data/fleet-media/${mediaId}` };
 }
 
@@ -70,16 +66,20 @@ interface Picked {
   rework: boolean;
 }
 
-/** Rework reserved for this annotator comes first; else the next free items, shuffled when the workflow says so. */
+/**
+ * Rework reserved for this annotator comes first; else the next free items, in key order or, when the
+ * workflow shuffles, in the random rank each item drew on arrival (an index range scan either way). Rows are
+ * locked and rows another assignment is taking are skipped, so two batches never share an item.
+ */
 async function pickItems(tx: Queryable, w: WorkflowRow, annotatorId: number): Promise<Picked> {
   const reserved = await tx.query<ItemRow>(
-    `SELECT * FROM workflow_items WHERE workflow_id = $1 AND status = 'available' AND reserved_annotator_id = $2 ORDER BY id LIMIT $3`,
+    `SELECT * FROM workflow_items WHERE workflow_id = $1 AND status = 'available' AND reserved_annotator_id = $2 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
     [w.id, annotatorId, w.images_per_project],
   );
   if (reserved.length) return { items: reserved, rework: true };
   const items = await tx.query<ItemRow>(
     `SELECT * FROM workflow_items WHERE workflow_id = $1 AND status = 'available' AND reserved_annotator_id IS NULL
-     ORDER BY ${w.shuffle_images ? 'random()' : 'item_key, rework_iteration'} LIMIT $2`,
+     ORDER BY ${w.shuffle_images ? 'shuffle_rank' : 'item_key, rework_iteration'} LIMIT $2 FOR UPDATE SKIP LOCKED`,
     [w.id, w.images_per_project],
   );
   return { items, rework: false };
@@ -99,9 +99,11 @@ function checkEligible(w: WorkflowRow, a: AnnotatorRow, hasRework: boolean): voi
 
 /**
  * Creates the annotator's next batch of a workflow: a project with the workflow's labeling config, up to
- * imagesPerProject items with gold tasks injected at goldStandardRate, all in one transaction. The
- * annotator's row and then the workflow's row are locked, so concurrent calls never hand out an item twice.
- * Returns null when auto-assigning and the annotator already has open work.
+ * imagesPerProject items with gold tasks injected at goldStandardRate, all in one transaction. The source
+ * is not listed here (only re-listed when the listing is stale, see rescanSourceIfStale): items are picked
+ * from the table. The annotator's row is locked (one batch decision per annotator at a time) and the items
+ * with FOR UPDATE SKIP LOCKED, so concurrent calls for different annotators proceed in parallel and never
+ * hand out an item twice. Returns null when auto-assigning and the annotator already has open work.
  */
 export async function assignNextBatch(ctx: Ctx, orgId: number, workflowId: number, annotatorId: number, opts: AssignOptions): Promise<AssignmentRow | null> {
   const w0 = await getWorkflow(ctx.db, orgId, workflowId);
@@ -109,15 +111,14 @@ export async function assignNextBatch(ctx: Ctx, orgId: number, workflowId: numbe
     throw new AppError('invalid', `Annotator ${annotatorId} not found`);
   });
   checkEligible(w0, a0, await hasReservedItems(ctx.db, w0.id, a0.id));
-  await syncSourceItems(ctx, w0);
-  const bucket = await bucketOf(ctx, orgId);
+  await rescanSourceIfStale(ctx, w0);
+  const store = await storeOf(ctx, orgId);
   const config = (await findLabelingConfig(ctx.db, orgId, w0.labeling_config_id!))!;
   const cfg = checkConfigXml(config.config_xml);
   const actor = await fleetActor(ctx.db, w0);
 
   const id = await ctx.db.transaction(async (tx) => {
     await tx.query('SELECT id FROM annotators WHERE id = $1 FOR UPDATE', [a0.id]);
-    await tx.query('SELECT id FROM workflows WHERE id = $1 FOR UPDATE', [w0.id]);
     const a = await getAnnotator(tx, orgId, a0.id);
     const w = await getWorkflow(tx, orgId, w0.id);
     const open = await tx.query(`SELECT 1 FROM assignments WHERE annotator_id = $1 AND status IN ('pending', 'in_progress')`, [a.id]);
@@ -146,7 +147,7 @@ export async function assignNextBatch(ctx: Ctx, orgId: number, workflowId: numbe
       label_config: config.config_xml,
     });
     const mediaIds = planned.map(() => randomBytes(16).toString('base64url'));
-    const rows = await Promise.all(planned.map(async (p, i) => ({ data: await taskData(cfg, bucket, p.key, mediaIds[i]), meta: {} })));
+    const rows = await Promise.all(planned.map(async (p, i) => ({ data: await taskData(cfg, store, p.key, mediaIds[i]), meta: {} })));
     const first = await reserveInnerIds(tx, project.id, rows.length);
     const taskIds = await insertTaskBatch(tx, project.id, first, JSON.stringify(rows), null);
     await tx.query(
@@ -161,10 +162,13 @@ export async function assignNextBatch(ctx: Ctx, orgId: number, workflowId: numbe
     });
     if (predictions.length) await insertPredictions(tx, project, predictions);
     const itemIds = picked.items.map((i) => i.id);
-    await tx.query(`UPDATE workflow_items SET status = 'assigned' WHERE id = ANY($1::bigint[])`, [itemIds]);
+    const taken = await tx.query(`UPDATE workflow_items SET status = 'assigned' WHERE id = ANY($1::bigint[]) AND status = 'available' RETURNING id`, [itemIds]);
+    if (taken.length !== itemIds.length) throw new Error(`assignment ${assignment.id}: ${itemIds.length - taken.length} picked items were no longer available`);
     await tx.query('UPDATE rejections SET routed_to_assignment_id = $1 WHERE routed_item_id = ANY($2::bigint[])', [assignment.id, itemIds]);
     await tx.query('UPDATE assignments SET ls_project_id = $2 WHERE id = $1', [assignment.id, project.id]);
-    await refreshItemCounters(tx, w.id);
+    // last: the workflow row stays locked only until the commit that follows
+    const fresh = picked.items.filter((i) => i.rework_iteration === 0).length;
+    if (fresh) await tx.query('UPDATE workflows SET total_images_assigned = total_images_assigned + $2 WHERE id = $1', [w.id, fresh]);
     return assignment.id;
   });
   return id === null ? null : ((await findAssignment(ctx.db, orgId, id)) ?? null);

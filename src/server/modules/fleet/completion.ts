@@ -2,7 +2,7 @@ import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
 import { taskPages } from '../exports/task-rows.js';
 import { autoAssignAnnotator, autoAssignIdle } from './auto-assign.js';
-import { bucketOf, joinKey, writeObject } from './local-storage.js';
+import { joinKey, storeOf } from './object-store.js';
 import { pushCompletedItems } from './workflow-items.js';
 import { downstreamOf } from './workflows.js';
 
@@ -20,7 +20,7 @@ interface OpenAssignment {
 async function exportAssignment(ctx: Ctx, tx: Queryable, a: OpenAssignment): Promise<string | null> {
   if (a.ls_project_id === null) return null;
   const ids = (await tx.query<{ ls_task_id: number }>('SELECT ls_task_id FROM assignment_tasks WHERE assignment_id = $1 AND NOT is_gold ORDER BY position', [a.id])).map((r) => r.ls_task_id);
-  const bucket = await bucketOf(ctx, a.organization_id, tx);
+  const store = await storeOf(ctx, a.organization_id, tx);
   const key = joinKey(a.s3_export_path, `assignment-${a.id}.json`);
   const projectId = a.ls_project_id;
   async function* json() {
@@ -35,7 +35,8 @@ async function exportAssignment(ctx: Ctx, tx: Queryable, a: OpenAssignment): Pro
     }
     yield ']';
   }
-  return writeObject(bucket, key, json());
+  await store.write(key, json(), 'application/json');
+  return key;
 }
 
 /**

@@ -1,42 +1,41 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Ctx } from '../../context.js';
-import type { Queryable } from '../../db/connection.js';
+import type { Readable } from 'node:stream';
 import { invalid, issue } from './http.js';
-import { settingValue } from './settings.js';
+import type { ListedObject, ObjectStore } from './object-store.js';
 
 /**
- * Object storage for workflows: source items, exports, archived rejections and gold images. The local
- * backend maps a bucket to a folder under `<data dir>/storage/<bucket>` and an S3 key to a path inside it,
- * so the whole flow runs without S3. The bucket comes from the `s3.bucket` setting; the root stays inside
- * the data dir so a setting can never point the server at arbitrary files.
+ * The local backend of workflow storage: a bucket is a folder under `<data dir>/storage/<bucket>` and a key a
+ * path inside it, so the whole flow runs without S3. The root stays inside the data dir so a setting can
+ * never point the server at arbitrary files.
  */
-export interface Bucket {
-  root: string;
-}
-
-const BUCKET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
-
-export async function bucketOf(ctx: Ctx, orgId: number, db: Queryable = ctx.db): Promise<Bucket> {
-  const type = await settingValue<unknown>(db, orgId, 'storage.type', 'local');
-  if (type !== 'local') throw invalid(`Storage type "${String(type)}" is not available; set storage.type to "local"`, [issue('storage.type', 'only "local" is supported')]);
-  const name = await settingValue<unknown>(db, orgId, 's3.bucket', 'labelfleet');
-  if (typeof name !== 'string' || !BUCKET_NAME.test(name) || name.includes('..')) throw invalid(`Invalid bucket name in setting s3.bucket`, [issue('s3.bucket', 'letters, digits, dot, dash, underscore')]);
-  return { root: path.join(ctx.config.dataDir, 'storage', name) };
+export function localStore(dataDir: string, bucket: string): ObjectStore {
+  const root = path.join(dataDir, 'storage', bucket);
+  return {
+    kind: 'local',
+    bucket,
+    list: (prefix) => listFiles(root, prefix),
+    readText: async (key) => fs.promises.readFile(objectPath(root, key), 'utf8').catch(() => null),
+    open: async (key) => {
+      const file = objectPath(root, key);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      return stat?.isFile() ? (fs.createReadStream(file) as Readable) : null;
+    },
+    write: (key, body) => writeFile(objectPath(root, key), body),
+  };
 }
 
 /** The file behind a key; a key that would leave the bucket is refused. */
-export function objectPath(bucket: Bucket, key: string): string {
+export function objectPath(root: string, key: string): string {
   const clean = key.replace(/\\/g, '/').replace(/^\/+/, '');
-  const full = path.resolve(bucket.root, clean);
-  if (full !== bucket.root && !full.startsWith(bucket.root + path.sep)) throw invalid(`Key "${key}" leaves the bucket`, [issue('key', 'must stay inside the bucket')]);
+  const full = path.resolve(root, clean);
+  if (full !== root && !full.startsWith(root + path.sep)) throw invalid(`Key "${key}" leaves the bucket`, [issue('key', 'must stay inside the bucket')]);
   return full;
 }
 
-/** Keys of the files under a prefix (a folder), recursively, in name order; hidden files are skipped. */
-export async function listKeys(bucket: Bucket, prefix: string): Promise<string[]> {
-  const dir = objectPath(bucket, prefix);
-  const out: string[] = [];
+/** The files under a prefix (a folder), recursively, in name order; hidden files are skipped. The ETag is size and mtime. */
+async function* listFiles(root: string, prefix: string): AsyncIterable<ListedObject> {
+  const out: ListedObject[] = [];
   const walk = async (d: string) => {
     let entries: fs.Dirent[];
     try {
@@ -48,35 +47,23 @@ export async function listKeys(bucket: Bucket, prefix: string): Promise<string[]
       if (e.name.startsWith('.')) continue;
       const full = path.join(d, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.isFile()) out.push(path.relative(bucket.root, full).split(path.sep).join('/'));
+      else if (e.isFile()) {
+        const st = await fs.promises.stat(full);
+        out.push({ key: path.relative(root, full).split(path.sep).join('/'), etag: `${st.size}-${Math.trunc(st.mtimeMs)}` });
+      }
     }
   };
-  await walk(dir);
-  return out.sort();
+  await walk(objectPath(root, prefix));
+  yield* out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-export async function writeObject(bucket: Bucket, key: string, chunks: AsyncIterable<string> | string): Promise<string> {
-  const file = objectPath(bucket, key);
+async function writeFile(file: string, body: string | AsyncIterable<string>): Promise<void> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  if (typeof chunks === 'string') {
-    await fs.promises.writeFile(file, chunks);
-    return key;
-  }
+  if (typeof body === 'string') return fs.promises.writeFile(file, body);
   const out = fs.createWriteStream(file);
   try {
-    for await (const chunk of chunks) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    for await (const chunk of body) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   } finally {
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
-  return key;
 }
-
-export const joinKey = (prefix: string, name: string) => `${prefix.replace(/\/+$/, '')}/${name}`.replace(/^\/+/, '');
-
-const TYPES: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.bmp': 'image/bmp',
-  '.svg': 'image/svg+xml', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.ogg': 'audio/ogg',
-  '.mp4': 'video/mp4', '.webm': 'video/webm', '.txt': 'text/plain; charset=utf-8', '.json': 'application/json', '.pdf': 'application/pdf',
-};
-
-export const contentTypeOf = (key: string) => TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';

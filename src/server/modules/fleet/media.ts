@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,7 +5,7 @@ import type { Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { canManageProjects } from '../users/service.js';
-import { bucketOf, contentTypeOf, objectPath } from './local-storage.js';
+import { contentTypeOf, storeOf } from './object-store.js';
 import { taskVisibility } from './visibility.js';
 
 /**
@@ -26,9 +25,9 @@ export function mediaRoutes(app: FastifyInstance, ctx: Ctx): void {
     const allowed =
       m && m.organization_id === actor.orgId && (canManageProjects(actor) || (m.user_id === actor.id && m.ls_project_id !== null && (await taskVisibility(ctx.db, actor, m.ls_project_id))));
     if (!allowed) throw new AppError('not_found', 'File not found');
-    const file = objectPath(await bucketOf(ctx, m.organization_id), m.media_key);
-    if (!fs.existsSync(file)) throw new AppError('not_found', 'File not found');
+    const body = await (await storeOf(ctx, m.organization_id)).open(m.media_key);
+    if (!body) throw new AppError('not_found', 'File not found');
     // media is user content: never let the browser run it as a page of this origin
-    return reply.type(contentTypeOf(m.media_key)).header('x-content-type-options', 'nosniff').header('content-security-policy', 'sandbox').send(fs.createReadStream(file));
+    return reply.type(contentTypeOf(m.media_key)).header('x-content-type-options', 'nosniff').header('content-security-policy', 'sandbox').send(body);
   });
 }

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
-import { bucketOf, joinKey, writeObject } from './local-storage.js';
+import { archiveObject } from './rejection-archive.js';
 import { addReworkItem } from './workflow-items.js';
 import type { RejectionMode, RejectionSettings } from './workflows.js';
 
@@ -107,9 +107,13 @@ export async function recordReview(ctx: Ctx, tx: Queryable, r: ReviewContext, d:
       [o.annotator_id, o.assignment_id, o.ls_task_id, r.lsAnnotationId],
     );
   } else if (action === 'archive') {
-    const bucket = await bucketOf(ctx, o.organization_id, tx);
-    const key = joinKey(o.rejection_archive_bucket ?? 'rejections', `task-${o.ls_task_id}-review-${r.lsTaskId}.json`);
-    archivePath = await writeObject(bucket, key, JSON.stringify({ imageKey: o.media_key, annotation: o.result, reason: d.reason, originalAnnotatorId: o.annotator_id, reviewerAnnotatorId: r.reviewerAnnotatorId }));
+    archivePath = await archiveObject(ctx, tx, o.organization_id, o.rejection_archive_bucket, `task-${o.ls_task_id}-review-${r.lsTaskId}.json`, {
+      imageKey: o.media_key,
+      annotation: o.result,
+      reason: d.reason,
+      originalAnnotatorId: o.annotator_id,
+      reviewerAnnotatorId: r.reviewerAnnotatorId,
+    });
   } else if (action === 'route_to_workflow') {
     routedWorkflow = o.rejection_route_workflow_id ?? (o.rejection_return_to_original ? o.workflow_id : null);
     if (routedWorkflow === null) action = 'none';

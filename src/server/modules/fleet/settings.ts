@@ -7,8 +7,11 @@ import { envelope, fleetNotFound, iso, managerOf, Pagination } from './http.js';
 
 /**
  * A JSON key-value store per organization. Keys LabelFleet reads:
- * - `s3.bucket`: the bucket; with local storage, a folder under `<data dir>/storage/` (default "labelfleet")
- * - `storage.type`: "local" (default); "s3" is refused until the S3 backend lands
+ * - `storage.type`: where workflows read items and write exports and archives: "local" (default) or "s3"
+ * - `s3.bucket`: the bucket (default "labelfleet"); with local storage, a folder under `<data dir>/storage/`
+ * - `s3.endpoint`, `s3.region`, `s3.accessKeyId`, `s3.secretAccessKey`, `s3.forcePathStyle`: the S3 connection;
+ *   without keys the AWS SDK's own chain (environment, profile, instance role) applies
+ * - `fleet.sourceRescanSeconds`: how old a source listing may get before an assignment lists again (default 60; 0: only on sync)
  * - `quality.accuracyThreshold`: gold accuracy below which an annotator is flagged (default 0.7)
  * - `fleet.publicUrl`: the address annotators open to label (default http://<host>:<port>)
  */

@@ -174,6 +174,8 @@ describe('validation rules of the LabelFleet API text', () => {
 
   it('manual assignment: 404 workflow, 400 inactive or wrong-role annotator, 409 paused or empty', async () => {
     seedFiles(s, 'images/v', numbered(2));
+    // the workflow listed its (then empty) folder when it was created; new uploads show after a sync
+    expect((await admin('POST', `/api/workflows/${workflowId}/sync`)).json()).toMatchObject({ success: true, added: 2, workflow: { totalImagesAvailable: 2 } });
     const otherRole = (await admin('POST', '/api/roles', { name: 'reviewer' })).json().id;
     const [idle, wrong, ready] = (
       await admin('POST', '/api/annotators/bulk', {

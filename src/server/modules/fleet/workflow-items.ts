@@ -1,6 +1,7 @@
 import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
-import { bucketOf, listKeys } from './local-storage.js';
+import { folderPrefix, storeOf, type ListedObject } from './object-store.js';
+import { settingValue } from './settings.js';
 import type { WorkflowRow } from './workflows.js';
 
 /**
@@ -19,7 +20,7 @@ export interface ItemRow {
   status: 'available' | 'assigned' | 'escalated';
 }
 
-/** Counts every distinct source item once, rework rows aside. */
+/** Counts every distinct source item once, rework rows aside. Writes keep the counters by increments; reconcile repairs them with this. */
 export async function refreshItemCounters(db: Queryable, workflowId: number): Promise<void> {
   await db.query(
     `UPDATE workflows SET
@@ -30,34 +31,75 @@ export async function refreshItemCounters(db: Queryable, workflowId: number): Pr
   );
 }
 
-/** Adds the files of an origin workflow's source folder it does not know yet. */
-export async function syncSourceItems(ctx: Ctx, w: WorkflowRow): Promise<void> {
-  if (w.previous_workflow_id !== null) return;
-  const keys = await listKeys(await bucketOf(ctx, w.organization_id), w.s3_source_path);
-  if (keys.length === 0) return;
-  const added = await ctx.db.query(
-    `INSERT INTO workflow_items (workflow_id, item_key) SELECT $1, k FROM unnest($2::text[]) AS k
-     ON CONFLICT (workflow_id, item_key, rework_iteration) DO NOTHING RETURNING id`,
-    [w.id, keys],
-  );
-  if (added.length) await refreshItemCounters(ctx.db, w.id);
+const SYNC_CHUNK = 1000;
+
+/**
+ * Lists an origin workflow's source folder and records the items it does not know yet (a changed ETag is
+ * noted on an item not handed out yet). Streams the listing in chunks, so a large bucket never sits in memory.
+ * Returns how many items were added.
+ */
+export async function syncSourceItems(ctx: Ctx, w: WorkflowRow): Promise<number> {
+  if (w.previous_workflow_id !== null) return 0;
+  const store = await storeOf(ctx, w.organization_id);
+  await ctx.db.query('UPDATE workflows SET source_listed_at = now() WHERE id = $1', [w.id]);
+  let added = 0;
+  let chunk: ListedObject[] = [];
+  const flush = async () => {
+    if (!chunk.length) return;
+    const rows = await ctx.db.query<{ inserted: boolean }>(
+      `INSERT INTO workflow_items (workflow_id, item_key, etag) SELECT $1, k, e FROM unnest($2::text[], $3::text[]) AS x(k, e)
+       ON CONFLICT (workflow_id, item_key, rework_iteration) DO UPDATE SET etag = EXCLUDED.etag
+         WHERE workflow_items.status = 'available' AND workflow_items.etag IS DISTINCT FROM EXCLUDED.etag
+       RETURNING (xmax = 0) AS inserted`,
+      [w.id, chunk.map((o) => o.key), chunk.map((o) => o.etag)],
+    );
+    const n = rows.filter((r) => r.inserted).length;
+    if (n) await ctx.db.query('UPDATE workflows SET total_images_available = total_images_available + $2 WHERE id = $1', [w.id, n]);
+    added += n;
+    chunk = [];
+  };
+  for await (const o of store.list(folderPrefix(w.s3_source_path))) {
+    chunk.push(o);
+    if (chunk.length >= SYNC_CHUNK) await flush();
+  }
+  await flush();
+  return added;
 }
+
+/**
+ * Re-lists the source when the last listing is older than the `fleet.sourceRescanSeconds` setting (default
+ * 60; 0 turns the rescan off). One caller wins the claim on the workflow row and lists; the others go on with
+ * the items already recorded, so assignment never waits for a listing someone else is doing.
+ */
+export async function rescanSourceIfStale(ctx: Ctx, w: WorkflowRow): Promise<void> {
+  if (w.previous_workflow_id !== null) return;
+  const seconds = Number(await settingValue<unknown>(ctx.db, w.organization_id, 'fleet.sourceRescanSeconds', DEFAULT_RESCAN_SECONDS));
+  if (!(seconds > 0)) return;
+  const claimed = await ctx.db.query(
+    `UPDATE workflows SET source_listed_at = now() WHERE id = $1 AND (source_listed_at IS NULL OR source_listed_at < now() - make_interval(secs => $2::double precision)) RETURNING id`,
+    [w.id, seconds],
+  );
+  if (claimed.length) await syncSourceItems(ctx, w);
+}
+
+export const DEFAULT_RESCAN_SECONDS = 60;
 
 /**
  * Hands the completed, non-gold tasks of an upstream assignment to a downstream workflow as items
  * carrying the upstream result (a review stage shows it as a prediction).
  */
 export async function pushCompletedItems(tx: Queryable, upstreamAssignmentId: number, downstreamWorkflowId: number): Promise<number> {
-  const added = await tx.query(
+  const added = await tx.query<{ rework_iteration: number }>(
     `INSERT INTO workflow_items (workflow_id, item_key, rework_iteration, upstream_task_id, upstream_result)
      SELECT $2, t.media_key, coalesce(i.rework_iteration, 0), t.id, t.result
      FROM assignment_tasks t LEFT JOIN workflow_items i ON i.id = t.item_id
      WHERE t.assignment_id = $1 AND NOT t.is_gold AND t.completed_at IS NOT NULL
      ORDER BY t.position
-     ON CONFLICT (workflow_id, item_key, rework_iteration) DO NOTHING RETURNING id`,
+     ON CONFLICT (workflow_id, item_key, rework_iteration) DO NOTHING RETURNING rework_iteration`,
     [upstreamAssignmentId, downstreamWorkflowId],
   );
-  if (added.length) await refreshItemCounters(tx, downstreamWorkflowId);
+  const fresh = added.filter((r) => r.rework_iteration === 0).length;
+  if (fresh) await tx.query('UPDATE workflows SET total_images_available = total_images_available + $2 WHERE id = $1', [downstreamWorkflowId, fresh]);
   return added.length;
 }
 

@@ -81,6 +81,14 @@ export function workflowRoutes(app: FastifyInstance, ctx: Ctx): void {
     return { success: true };
   });
 
+  // not in the text: lists the source now (new uploads show without waiting for fleet.sourceRescanSeconds)
+  r.post('/api/workflows/:id/sync', { schema: { tags, params: IdParams } }, async (req) => {
+    const orgId = managerOf(req).orgId;
+    const added = await syncSourceItems(ctx, await getWorkflow(ctx.db, orgId, req.params.id));
+    if (added > 0) await autoAssignIdle(ctx, orgId);
+    return { success: true, added, workflow: serializeWorkflow((await findWorkflow(ctx.db, orgId, req.params.id))!) };
+  });
+
   r.post('/api/workflows/:id/assign', { schema: { tags, params: IdParams, body: z.object({ annotatorId: Id }) } }, async (req) => {
     const assignment = (await assignNextBatch(ctx, managerOf(req).orgId, req.params.id, req.body.annotatorId, { auto: false }))!;
     return { success: true, assignment: serializeAssignment(assignment) };

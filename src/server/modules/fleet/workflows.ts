@@ -89,7 +89,13 @@ const WorkflowBase = z.object({
   goldStandardRate: z.number().min(0).max(1),
   shuffleImages: z.boolean(),
   rejectionMode: z.enum(['none', 'archive', 'route_to_workflow']),
-  rejectionArchiveBucket: z.string().min(1).max(1024).nullish(),
+  // a prefix in the s3.bucket bucket, or s3://<bucket>/<prefix> for another bucket (see rejection-archive.ts)
+  rejectionArchiveBucket: z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine((v) => !v.startsWith('s3://') || /^s3:\/\/[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}(\/|$)/.test(v), { message: 'an s3:// path needs a valid bucket name' })
+    .nullish(),
   rejectionRouteWorkflowId: Id.nullish(),
   rejectionReturnToOriginal: z.boolean(),
   rejectionFlagAnnotator: z.boolean(),

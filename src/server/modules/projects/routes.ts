@@ -4,6 +4,7 @@ import type { Ctx } from '../../context.js';
 import { actorOf } from '../../plugins/auth.js';
 import { IdParams } from '../../wire.js';
 import { parseLabelConfig } from '../labelconfig/parse.js';
+import { duplicateRoutes } from './duplicate.js';
 import { ProjectBody, ProjectListQuery, ValidateBody } from './schemas.js';
 import * as projects from './service.js';
 
@@ -20,6 +21,7 @@ function pageLinks(req: FastifyRequest, page: number, pageSize: number, count: n
 export function projectRoutes(app: FastifyInstance, ctx: Ctx): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['projects'];
+  duplicateRoutes(app, ctx);
 
   r.get('/api/projects', { schema: { tags, querystring: ProjectListQuery } }, async (req) => {
     const { rows, count } = await projects.listProjects(ctx.db, actorOf(req), req.query);

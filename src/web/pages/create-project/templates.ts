@@ -2,7 +2,7 @@
 export interface Template {
   id: string;
   title: string;
-  group: 'Natural language' | 'Computer vision' | 'Generative AI' | 'Custom';
+  group: 'Natural language' | 'Computer vision' | 'Audio and speech' | 'Generative AI' | 'Custom';
   description: string;
   config: string;
 }
@@ -95,6 +95,18 @@ export const TEMPLATES: Template[] = [
 </View>`,
   },
   {
+    id: 'audio-transcription',
+    title: 'Audio Transcription',
+    group: 'Audio and speech',
+    description: 'Listen to a recording and write down what is said.',
+    config: `<View>
+  <Header value="Listen to the audio"/>
+  <Audio name="audio" value="$audio" zoom="true"/>
+  <Header value="Write the transcription"/>
+  <TextArea name="transcription" toName="audio" rows="4" editable="true" maxSubmissions="1" placeholder="Transcription"/>
+</View>`,
+  },
+  {
     id: 'llm-rating',
     title: 'LLM Response Rating',
     group: 'Generative AI',
@@ -106,6 +118,33 @@ export const TEMPLATES: Template[] = [
   <Text name="response" value="$response"/>
   <Rating name="rating" toName="response" maxRating="5"/>
   <TextArea name="comment" toName="response" placeholder="Why this rating?" rows="3"/>
+</View>`,
+  },
+  {
+    id: 'pairwise-comparison',
+    title: 'Pairwise Comparison',
+    group: 'Generative AI',
+    description: 'Compare two answers to a prompt and pick the better one.',
+    // Label Studio's <Pairwise> as two Text items and a single Choices, which our editor draws
+    config: `<View>
+  <Header value="Prompt"/>
+  <Text name="prompt" value="$prompt"/>
+  <View style="display: grid; grid-template-columns: 1fr 1fr; gap: 1em; margin-top: 1em;">
+    <View>
+      <Header value="Answer A"/>
+      <Text name="answer_a" value="$answer_a"/>
+    </View>
+    <View>
+      <Header value="Answer B"/>
+      <Text name="answer_b" value="$answer_b"/>
+    </View>
+  </View>
+  <Header value="Which answer is better?"/>
+  <Choices name="preference" toName="prompt" choice="single" showInLine="true">
+    <Choice value="Answer A"/>
+    <Choice value="Answer B"/>
+    <Choice value="Tie"/>
+  </Choices>
 </View>`,
   },
   {

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Ctx } from '../../context.js';
+import type { Queryable } from '../../db/connection.js';
+import { invalid, issue } from './http.js';
+import { localStore } from './local-storage.js';
+import { settingValue } from './settings.js';
+
+/**
+ * Where workflows read source items and gold images and write exports and archived rejections. Keys are
+ * S3-style (`images/cats/001.jpg`); the backend is chosen by the `storage.type` setting: "local" (default,
+ * folders under the data dir) or "s3" (settings s3.bucket, s3.region, s3.endpoint, s3.accessKeyId,
+ * s3.secretAccessKey).
+ */
+export interface ListedObject {
+  key: string;
+  /** what changes when the content does: the S3 ETag, or size and mtime of a local file */
+  etag: string | null;
+}
+
+export interface ObjectStore {
+  kind: 'local' | 's3';
+  bucket: string;
+  /** every object under a folder-like prefix, in key order */
+  list(prefix: string): AsyncIterable<ListedObject>;
+  /** null when the object does not exist */
+  readText(key: string): Promise<string | null>;
+  open(key: string): Promise<Readable | null>;
+  write(key: string, body: string | AsyncIterable<string>, contentType: string): Promise<void>;
+}
+
+const BUCKET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
+
+function checkBucketName(name: unknown, field: string): string {
+  if (typeof name !== 'string' || !BUCKET_NAME.test(name) || name.includes('..')) throw invalid(`Invalid bucket name in ${field}`, [issue(field, 'letters, digits, dot, dash, underscore')]);
+  return name;
+}
+
+/** The organization's store; `bucket` overrides the s3.bucket setting (an archive in another bucket). */
+export async function storeOf(ctx: Ctx, orgId: number, db: Queryable = ctx.db, bucket?: string): Promise<ObjectStore> {
+  const type = await settingValue<unknown>(db, orgId, 'storage.type', 'local');
+  const name = checkBucketName(bucket ?? (await settingValue<unknown>(db, orgId, 's3.bucket', 'labelfleet')), bucket === undefined ? 's3.bucket' : 'bucket');
+  if (type === 'local') return localStore(ctx.config.dataDir, name);
+  throw invalid(`Storage type "${String(type)}" is not available; set storage.type to "local"`, [issue('storage.type', 'only "local" is supported')]);
+}
+
+/** A folder-like prefix: no leading slash, one trailing slash (so `images/cat` does not match `images/cats/`). */
+export const folderPrefix = (p: string) => {
+  const clean = p.replace(/^\/+/, '').replace(/\/+$/, '');
+  return clean === '' ? '' : `${clean}/`;
+};
+
+export const joinKey = (prefix: string, name: string) => `${folderPrefix(prefix)}${name}`;
+
+const TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.bmp': 'image/bmp',
+  '.svg': 'image/svg+xml', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.ogg': 'audio/ogg',
+  '.mp4': 'video/mp4', '.webm': 'video/webm', '.txt': 'text/plain; charset=utf-8', '.json': 'application/json', '.pdf': 'application/pdf',
+};
+
+export const contentTypeOf = (key: string) => TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
