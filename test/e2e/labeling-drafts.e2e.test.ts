@@ -2,9 +2,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
 import { describeE2E, logIn, makeProject, openSession, type Session } from './harness.js';
 
-const CONFIG = `<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text"><Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/></Choices></View>`;
+const CONFIG = `<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text"><Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/></Choices><TextArea name="comment" toName="text" placeholder="Comment"/></View>`;
 const TEXT = 'The hotel was fine, the breakfast was cold.';
 
+const comment = (text: string) => ({ id: expect.any(String), from_name: 'comment', to_name: 'text', type: 'textarea', value: { text: [text] }, origin: 'manual' });
 const choice = (value: string) => ({ id: expect.any(String), from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: [value] }, origin: 'manual' });
 
 describeE2E('drafts in the labeling stream', () => {
@@ -26,11 +27,14 @@ describeE2E('drafts in the labeling stream', () => {
     await page.goto(`${server.url}/projects/${project.id}/label`);
     const labeling = page.locator('.labeling');
     await labeling.getByText(TEXT).waitFor();
+    // a comment typed but not yet added is part of the work too
+    await labeling.getByLabel('Comment').fill('cold breakfast');
     await labeling.getByLabel('Negative').click();
     await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
     await screenshot(page, 'labeling-draft-saved');
+    await expect.poll(async () => (await drafts()).map((d) => d.result)).toEqual([[choice('Negative'), comment('cold breakfast')]]);
     const [saved] = await drafts();
-    expect(saved).toMatchObject({ task: taskId, annotation: null, result: [choice('Negative')] });
+    expect(saved).toMatchObject({ task: taskId, annotation: null });
     expect(saved.lead_time).toBeGreaterThan(0);
 
     // a reload restores the draft as the annotator's unsubmitted work
@@ -38,6 +42,7 @@ describeE2E('drafts in the labeling stream', () => {
     await labeling.getByText(TEXT).waitFor();
     await page.getByTestId('draft-status').filter({ hasText: 'Draft restored' }).waitFor();
     expect(await labeling.getByLabel('Negative').isChecked()).toBe(true);
+    expect(await labeling.locator('.lf-lines li').allTextContents()).toEqual(['cold breakfast×']);
     await screenshot(page, 'labeling-draft-restored');
 
     // a change made just before leaving the page is saved on the way out, into the same draft
@@ -57,7 +62,7 @@ describeE2E('drafts in the labeling stream', () => {
     const task = (await server.api('GET', `/api/tasks/${taskId}`)).body;
     expect(task.annotations).toHaveLength(1);
     const [annotation] = task.annotations;
-    expect(annotation.result).toEqual([choice('Neutral')]);
+    expect(annotation.result).toEqual([{ ...choice('Neutral'), id: saved.result[0].id }, { ...comment('cold breakfast'), id: saved.result[1].id }]);
     expect(annotation).toMatchObject({ was_cancelled: false, parent_prediction: null });
     expect(annotation.draft_created_at).toBe(saved.created_at);
     expect(annotation.lead_time).toBeGreaterThan(100);
