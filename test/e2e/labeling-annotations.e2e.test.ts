@@ -7,6 +7,9 @@ const TEXT = 'The staff were friendly but the room was small.';
 
 const item = (value: string, extra: Record<string, unknown> = {}) => ({ from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: [value] }, ...extra });
 
+// several page loads and reloads per test: on a busy machine they outlast the default minute
+const SEVERAL_PAGES = { timeout: 150_000 };
+
 describeE2E('the annotations of one task', () => {
   let s: Session;
   beforeEach(async () => {
@@ -16,7 +19,7 @@ describeE2E('the annotations of one task', () => {
     await s?.close();
   });
 
-  it('lists every annotation, keeps others’ read-only, and adds a second annotation of my own', async () => {
+  it('lists every annotation, keeps others’ read-only, and adds a second annotation of my own', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONFIG, title: 'Several', tasks: [{ text: TEXT }] });
     const taskId = project.taskIds[0];

@@ -8,6 +8,9 @@ const TEXT = 'The hotel was fine, the breakfast was cold.';
 const comment = (text: string) => ({ id: expect.any(String), from_name: 'comment', to_name: 'text', type: 'textarea', value: { text: [text] }, origin: 'manual' });
 const choice = (value: string) => ({ id: expect.any(String), from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: [value] }, origin: 'manual' });
 
+// several page loads and reloads per test: on a busy machine they outlast the default minute
+const SEVERAL_PAGES = { timeout: 150_000 };
+
 describeE2E('drafts in the labeling stream', () => {
   let s: Session;
   beforeEach(async () => {
@@ -17,7 +20,7 @@ describeE2E('drafts in the labeling stream', () => {
     await s?.close();
   });
 
-  it('saves a draft as the annotator works, restores it after a reload and after leaving, and drops it on submit', async () => {
+  it('saves a draft as the annotator works, restores it after a reload and after leaving, and drops it on submit', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONFIG, title: 'Drafts', tasks: [{ text: TEXT }, { text: 'Second task.' }] });
     const taskId = project.taskIds[0];
@@ -70,7 +73,7 @@ describeE2E('drafts in the labeling stream', () => {
     expect(await drafts()).toEqual([]);
   });
 
-  it('keeps a draft of an existing annotation apart from it until the update, which drops the draft', async () => {
+  it('keeps a draft of an existing annotation apart from it until the update, which drops the draft', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONFIG, title: 'Annotation drafts', tasks: [{ text: TEXT }] });
     const taskId = project.taskIds[0];

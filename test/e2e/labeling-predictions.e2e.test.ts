@@ -7,6 +7,9 @@ const TEXT = 'The staff were friendly but the room was small.';
 
 const item = (value: string, extra: Record<string, unknown> = {}) => ({ from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: [value] }, ...extra });
 
+// several page loads and reloads per test: on a busy machine they outlast the default minute
+const SEVERAL_PAGES = { timeout: 150_000 };
+
 describeE2E('predictions as starting points', () => {
   let s: Session;
   beforeEach(async () => {
@@ -16,7 +19,7 @@ describeE2E('predictions as starting points', () => {
     await s?.close();
   });
 
-  it('accepts a prediction into a new annotation, as is or changed', async () => {
+  it('accepts a prediction into a new annotation, as is or changed', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONFIG, title: 'Predicted', tasks: [{ text: TEXT }, { text: 'Another review.' }] });
     const [t1, t2] = project.taskIds;
@@ -68,7 +71,7 @@ describeE2E('predictions as starting points', () => {
     expect(await annotationOf(t2)).toEqual({ result: [item('Negative', { id: 'pred-1', origin: 'prediction-changed' })], parent_prediction: predictions[1].body.id, was_cancelled: false });
   });
 
-  it('accepts a box predicted on an image, then moves it: the box becomes prediction-changed', async () => {
+  it('accepts a box predicted on an image, then moves it: the box becomes prediction-changed', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const config = `<View><Image name="image" value="$image"/><RectangleLabels name="box" toName="image"><Label value="Car" background="blue"/></RectangleLabels></View>`;
     // an image of a known size, inline, so the task needs no upload
