@@ -151,6 +151,10 @@ describeE2E('the region list and per-region attributes', () => {
     await screenshot(page, 'editor-regions-image-hidden');
     await row.getByRole('button', { name: 'Show region Car' }).click();
     await expect.poll(() => shapes.count()).toBe(1);
+    await page.getByRole('button', { name: 'Hide all' }).click();
+    await expect.poll(() => shapes.count()).toBe(0);
+    await page.getByRole('button', { name: 'Show all' }).click();
+    await expect.poll(() => shapes.count()).toBe(1);
     await screenshot(page, 'editor-regions-image');
 
     const geometry = { x: near(50), y: near(10), width: near(20), height: near(40), rotation: 0 };
