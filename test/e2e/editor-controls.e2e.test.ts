@@ -37,6 +37,13 @@ const HOSTILE_HTML = [
   `<style>body { display: none }</style>`,
 ].join('\n');
 
+const WITH_UNSUPPORTED = `<View>
+  <Video name="video" value="$video"/>
+  <Text name="text" value="$text"/>
+  <Choices name="ok" toName="text"><Choice value="Yes"/></Choices>
+  <TimeSeries name="ts" value="$ts"><Channel column="value"/></TimeSeries>
+</View>`;
+
 describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () => {
   let s: Session;
   beforeEach(async () => {
@@ -108,6 +115,21 @@ describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () 
       { id: expect.any(String), from_name: 'topic', to_name: 'text', type: 'taxonomy', value: { taxonomy: [['Animals', 'Mammals', 'Cats'], ['Plants', 'tree']] }, origin: 'manual' },
       { id: expect.any(String), from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: ['Positive'] }, origin: 'manual' },
     ]);
+  });
+
+  it('names each unsupported tag and keeps the rest of the config working', async () => {
+    const { page, server } = s;
+    const project = await makeProject(server, { config: WITH_UNSUPPORTED, title: 'Unsupported', tasks: [{ video: '/v.mp4', text: 'Some text', ts: '/ts.csv' }] });
+    const taskId = project.taskIds[0];
+    await logIn(page, server);
+    await openTask(page, server, project.id, taskId);
+    expect(await page.locator('.lf-unsupported').allTextContents()).toEqual([
+      'The tag <Video> (name="video") is not supported by this editor yet.',
+      'The tag <TimeSeries> (name="ts") is not supported by this editor yet.',
+    ]);
+    await page.getByLabel(/^Yes/).check();
+    await screenshot(page, 'editor-unsupported');
+    expect(await submitAndReadResult(page, server, taskId)).toEqual([{ id: expect.any(String), from_name: 'ok', to_name: 'text', type: 'choices', value: { choices: ['Yes'] }, origin: 'manual' }]);
   });
 
   it('shows task HTML with every script, handler and javascript: URL removed', async () => {
