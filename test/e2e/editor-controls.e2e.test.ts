@@ -53,7 +53,7 @@ describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () 
     await s?.close();
   });
 
-  it('types a number, picks taxonomy paths, undoes and redoes, and stores Label Studio’s JSON', async () => {
+  it('types a number, picks taxonomy paths, undoes and redoes, and stores Label Studio’s JSON', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONTROLS, title: 'Controls', tasks: [{ text: 'Two cats and a dog under a tree.' }] });
     const taskId = project.taskIds[0];
@@ -117,7 +117,7 @@ describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () 
     ]);
   });
 
-  it('names each unsupported tag and keeps the rest of the config working', async () => {
+  it('names each unsupported tag and keeps the rest of the config working', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: WITH_UNSUPPORTED, title: 'Unsupported', tasks: [{ video: '/v.mp4', text: 'Some text', ts: '/ts.csv' }] });
     const taskId = project.taskIds[0];
@@ -132,7 +132,7 @@ describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () 
     expect(await submitAndReadResult(page, server, taskId)).toEqual([{ id: expect.any(String), from_name: 'ok', to_name: 'text', type: 'choices', value: { choices: ['Yes'] }, origin: 'manual' }]);
   });
 
-  it('shows task HTML with every script, handler and javascript: URL removed', async () => {
+  it('shows task HTML with every script, handler and javascript: URL removed', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: HTML_CONFIG, title: 'HTML', tasks: [{ html: HOSTILE_HTML }] });
     const taskId = project.taskIds[0];

@@ -47,7 +47,7 @@ describeE2E('the region list and per-region attributes', () => {
     await s?.close();
   });
 
-  it('sets per-region choices, text, rating and number on spans, hides one, and stores them as Label Studio does', async () => {
+  it('sets per-region choices, text, rating and number on spans, hides one, and stores them as Label Studio does', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: NER, title: 'NER with attributes', tasks: [{ text: TEXT }] });
     const taskId = project.taskIds[0];
@@ -109,7 +109,7 @@ describeE2E('the region list and per-region attributes', () => {
     ]);
   });
 
-  it('keeps a box’s per-region choice with its geometry through moves, undo and redo', async () => {
+  it('keeps a box’s per-region choice with its geometry through moves, undo and redo', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: BOXES, title: 'Boxes with attributes', tasks: [{ image: svgImage(400, 200) }] });
     const taskId = project.taskIds[0];
