@@ -43,9 +43,9 @@ describeE2E('the project list, the config editor and more editor tags', () => {
     await page.getByText('The config is valid.').waitFor();
     // the preview shows the sample image at its own size
     await expect.poll(() => page.locator('.lf-image-size').textContent()).toBe('320 × 200');
-    await page.getByLabel('Labeling config (XML)').fill('<View><Audio name="audio" value="$audio"/><TextArea name="transcription" toName="audio"/></View>');
-    await page.locator('.lf-unsupported[data-tag="Audio"]').getByText('is not supported by this editor yet').waitFor();
-    expect(await page.locator('.lf-unsupported').first().textContent()).toBe('The tag <Audio> (name="audio") is not supported by this editor yet.');
+    await page.getByLabel('Labeling config (XML)').fill('<View><Video name="video" value="$video"/><TextArea name="transcription" toName="video"/></View>');
+    await page.locator('.lf-unsupported[data-tag="Video"]').getByText('is not supported by this editor yet').waitFor();
+    expect(await page.locator('.lf-unsupported').first().textContent()).toBe('The tag <Video> (name="video") is not supported by this editor yet.');
   });
 
   it('rates a response and writes comments, including text not yet added', async () => {

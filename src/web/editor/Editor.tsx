@@ -4,7 +4,9 @@ import { EditorContext, type EditorContextValue } from './context';
 import { createHotkeyRegistry, isTyping } from './hotkeys';
 import { RegionList } from './RegionList';
 import { TagNode } from './registry';
-import { removeRegion, type AnnotationStore, type ControlRef } from './store';
+import { redo, removeRegion, resultToSubmit, undo, useEditorState, type AnnotationStore, type ControlRef } from './store';
+import { validateForSubmit } from './validate';
+import './editor.css';
 
 export interface EditorProps {
   /** the project's labeling config (XML) */
@@ -31,6 +33,41 @@ export function textAreasOf(config: string): ControlRef[] {
   return refs;
 }
 
+/** Undo and redo buttons; the keys are Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y (⌘ on a Mac). */
+function HistoryButtons({ store }: { store: AnnotationStore }) {
+  const canUndo = useEditorState(store, (s) => s.past.length > 0);
+  const canRedo = useEditorState(store, (s) => s.future.length > 0);
+  return (
+    <div className="lf-toolbar" role="toolbar" aria-label="Annotation history">
+      <button type="button" className="lf-tool" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => store.update(undo)}>
+        ↶ Undo
+      </button>
+      <button type="button" className="lf-tool" aria-label="Redo" title="Redo (Ctrl+Shift+Z, Ctrl+Y)" disabled={!canRedo} onClick={() => store.update(redo)}>
+        ↷ Redo
+      </button>
+    </div>
+  );
+}
+
+/** What `required` controls still lack, as the labeling page's submit will be told by validateForSubmit. */
+function ValidationNotes({ config, store }: { config: string; store: AnnotationStore }) {
+  const results = useEditorState(store, (s) => s.results);
+  const pending = useEditorState(store, (s) => s.pendingText);
+  const textAreas = useMemo(() => textAreasOf(config), [config]);
+  const messages = useMemo(() => validateForSubmit(config, resultToSubmit({ ...store.getState(), results, pendingText: pending }, textAreas)), [config, results, pending, textAreas, store]);
+  if (messages.length === 0) return null;
+  return (
+    <div className="lf-validation" data-testid="validation" role="status">
+      <strong>Required before submitting</strong>
+      <ul>
+        {messages.map((m) => (
+          <li key={m}>{m}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** Our labeling editor: the config's tags, each a component, over one annotation store. */
 export function Editor({ config, data, store, onSubmit }: EditorProps) {
   const parsed = useMemo(() => parseConfig(config), [config]);
@@ -40,13 +77,21 @@ export function Editor({ config, data, store, onSubmit }: EditorProps) {
 
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      const mod = e.ctrlKey || e.metaKey;
+      if (e.key === 'Enter' && mod) {
         if (!submit.current) return;
         e.preventDefault();
         submit.current();
         return;
       }
-      if (isTyping(e.target) || e.repeat) return;
+      // in a text field, Ctrl+Z undoes typing
+      if (isTyping(e.target)) return;
+      if (mod && !e.altKey && (e.code === 'KeyZ' || e.code === 'KeyY')) {
+        e.preventDefault();
+        store.update(e.code === 'KeyY' || e.shiftKey ? redo : undo);
+        return;
+      }
+      if (e.repeat) return;
       const selected = store.getState().selectedRegionId;
       if (selected && (e.key === 'Delete' || e.key === 'Backspace')) {
         e.preventDefault();
@@ -76,8 +121,10 @@ export function Editor({ config, data, store, onSubmit }: EditorProps) {
   return (
     <EditorContext.Provider value={ctx}>
       <div className="lf-editor">
+        <HistoryButtons store={store} />
         <TagNode node={ctx.root} />
         <RegionList />
+        <ValidationNotes config={config} store={store} />
       </div>
     </EditorContext.Provider>
   );

@@ -64,11 +64,17 @@ const OPTION_TAGS = new Set(['choice', 'label']);
 function assignHotkeys(root: ConfigNode): ConfigNode {
   const options: ConfigNode[] = [];
   let explicit = false;
-  walk(root, (n) => {
-    if (!OPTION_TAGS.has(n.tag.toLowerCase())) return;
-    options.push(n);
-    if (n.attrs.hotkey) explicit = true;
-  });
+  const visit = (n: ConfigNode) => {
+    const tag = n.tag.toLowerCase();
+    // a taxonomy's items are picked in its tree, not by number keys
+    if (tag === 'taxonomy') return;
+    if (OPTION_TAGS.has(tag)) {
+      options.push(n);
+      if (n.attrs.hotkey) explicit = true;
+    }
+    n.children.forEach(visit);
+  };
+  visit(root);
   if (explicit) return root;
   const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
   options.slice(0, keys.length).forEach((n, i) => {

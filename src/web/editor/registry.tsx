@@ -1,10 +1,14 @@
 import type { ComponentType, ReactNode } from 'react';
+import { Audio } from './audio/Audio';
 import { Choices } from './choices/Choices';
 import type { ConfigNode } from './config';
 import { Header } from './header/Header';
+import { HyperText } from './hypertext/HyperText';
 import { Image } from './image/Image';
 import { Labels } from './labels/Labels';
+import { NumberTag } from './number/Number';
 import { Rating } from './rating/Rating';
+import { Taxonomy } from './taxonomy/Taxonomy';
 import { TextArea } from './textarea/TextArea';
 import { Text } from './text/Text';
 import { Unsupported } from './unsupported/Unsupported';
@@ -25,6 +29,12 @@ const TAGS: Record<string, TagComponent> = {
   keypointlabels: Labels,
   textarea: TextArea,
   rating: Rating,
+  number: NumberTag,
+  taxonomy: Taxonomy,
+  hypertext: HyperText,
+  audio: Audio,
+  // Label Studio's older names for Audio
+  audioplus: Audio,
 };
 
 /** Tags whose children are tags in their own right (a Choices' Choice children are its options instead). */

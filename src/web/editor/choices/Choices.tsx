@@ -1,28 +1,30 @@
+import { useControlSlot, setSlot, slotValue, type ControlSlot } from '../control-slot';
 import { optionValue, styleOf, walk, type ConfigNode } from '../config';
 import { useEditor } from '../context';
 import { useHotkey } from '../hotkeys';
-import { classificationOf, setClassification, useEditorState, type AnnotationStore, type ControlRef } from '../store';
+import { PerRegionHint } from '../PerRegionHint';
+import { useEditorState, type AnnotationStore } from '../store';
 
 const NONE: string[] = [];
 
-function toggleChoice(store: AnnotationStore, ref: ControlRef, value: string, multiple: boolean): void {
+function toggleChoice(store: AnnotationStore, slot: ControlSlot, value: string, multiple: boolean): void {
   store.update((s) => {
-    const current = (classificationOf(s, ref.fromName)?.value.choices as string[] | undefined) ?? NONE;
+    const current = (slotValue(s, slot)?.choices as string[] | undefined) ?? NONE;
     const next = current.includes(value) ? current.filter((c) => c !== value) : multiple ? [...current, value] : [value];
-    return setClassification(s, ref, next.length ? { choices: next } : null);
+    return setSlot(s, slot, next.length ? { choices: next } : null);
   });
 }
 
-function Choice({ option, control, multiple, checked }: { option: ConfigNode; control: ControlRef; multiple: boolean; checked: boolean }) {
+function Choice({ option, slot, multiple, checked }: { option: ConfigNode; slot: ControlSlot; multiple: boolean; checked: boolean }) {
   const { store } = useEditor();
   const value = optionValue(option);
-  const toggle = () => toggleChoice(store, control, value, multiple);
+  const toggle = () => toggleChoice(store, slot, value, multiple);
   useHotkey(option.attrs.hotkey, toggle);
   return (
     <label className={`lf-choice${checked ? ' lf-choice-checked' : ''}`} style={styleOf(option.attrs.style)}>
       <input
         type={multiple ? 'checkbox' : 'radio'}
-        name={control.fromName}
+        name={slot.key}
         value={value}
         checked={checked}
         onChange={toggle}
@@ -35,19 +37,23 @@ function Choice({ option, control, multiple, checked }: { option: ConfigNode; co
   );
 }
 
-/** <Choices choice="single|single-radio|multiple" showInLine>: one `choices` result for the task. */
+/**
+ * <Choices choice="single|single-radio|multiple" showInLine perRegion>: one `choices` result for the task,
+ * or with perRegion one per region, edited while the region is selected.
+ */
 export function Choices({ node }: { node: ConfigNode }) {
   const { store } = useEditor();
-  const ref: ControlRef = { fromName: node.attrs.name ?? '', toName: node.attrs.toName ?? '', type: 'choices' };
+  const slot = useControlSlot(node, 'choices');
   const multiple = node.attrs.choice === 'multiple';
-  const selected = useEditorState(store, (s) => (classificationOf(s, ref.fromName)?.value.choices as string[] | undefined) ?? NONE);
+  const selected = useEditorState(store, (s) => (slotValue(s, slot)?.choices as string[] | undefined) ?? NONE);
+  if (!slot.ready) return <PerRegionHint node={node} />;
   const options: ConfigNode[] = [];
   walk(node, (n) => n.tag.toLowerCase() === 'choice' && options.push(n));
   const inline = node.attrs.showInLine === 'true';
   return (
-    <fieldset className={`lf-choices${inline ? ' lf-inline' : ''}`} data-name={ref.fromName} style={styleOf(node.attrs.style)}>
+    <fieldset className={`lf-choices${inline ? ' lf-inline' : ''}`} data-name={slot.ref.fromName} style={styleOf(node.attrs.style)}>
       {options.map((o) => (
-        <Choice key={o.key} option={o} control={ref} multiple={multiple} checked={selected.includes(optionValue(o))} />
+        <Choice key={o.key} option={o} slot={slot} multiple={multiple} checked={selected.includes(optionValue(o))} />
       ))}
     </fieldset>
   );

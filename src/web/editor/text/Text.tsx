@@ -31,7 +31,9 @@ export function Text({ node }: { node: ConfigNode }) {
 
   const results = useEditorState(store, (s) => s.results);
   const selectedId = useEditorState(store, (s) => s.selectedRegionId);
-  const regions = useMemo(() => results.filter((r) => r.to_name === name && r.type === 'labels'), [results, name]);
+  const hiddenIds = useEditorState(store, (s) => s.hiddenIds);
+  // hidden spans are not highlighted (they stay in the result)
+  const regions = useMemo(() => results.filter((r) => r.to_name === name && r.type === 'labels' && !hiddenIds.includes(r.id)), [results, name, hiddenIds]);
   const segments = useMemo(() => segmentsOf(text, regions), [text, regions]);
   const lastSegmentOf = useMemo(() => {
     const last = new Map<string, number>();
