@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { authorOf, createTaskAnnotation, deleteDraft, updateTaskAnnotation, type LabelingTask, type PredictionItem, type SubmitBody } from '../api/labeling';
 import type { Project } from '../api/types';
 import { Editor, textAreasOf } from '../editor/Editor';
+import { validateForSubmit } from '../editor/validate';
 import { AnnotationList, DraftIndicator } from './AnnotationList';
 import type { DraftSaver } from './draft-saver';
 import { newEntry, openTask, resultOf, submitLeadTime, type Entry } from './entries';
@@ -105,6 +106,13 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
     async (skip: boolean) => {
       if (busy.current || (!skip && !entry.editable)) return;
       const target = entry.editable ? entry : null;
+      if (!skip && target) {
+        const problems = validateForSubmit(project.label_config, resultOf(target, textAreas));
+        if (problems.length) {
+          setError(problems.join(' '));
+          return;
+        }
+      }
       busy.current = true;
       setSaving(true);
       setError(null);
