@@ -14,12 +14,13 @@ const annotationCount = async (server: E2EServer, taskId: number) => (await serv
 
 describeE2E('Data Manager selection, actions and preview', () => {
   let s: Session;
+  // generous limits: these runs share two cores with other suites
   beforeEach(async () => {
     s = await openSession();
-  });
+  }, 120_000);
   afterEach(async () => {
     await s?.close();
-  });
+  }, 60_000);
 
   it('deletes the ticked tasks after a confirmation, and nothing when cancelled', async () => {
     const { page, server } = s;
@@ -52,7 +53,7 @@ describeE2E('Data Manager selection, actions and preview', () => {
     expect(await shownIds(page, 100)).toEqual(after.ids);
     expect(await page.getByTestId('dm-total').textContent()).toBe('18 tasks');
     expect(await page.getByTestId('project-counts').textContent()).toContain('18 tasks');
-  });
+  }, 180_000);
 
   it('selects every task the filter matches, minus one unticked, and deletes their annotations', async () => {
     const { page, server } = s;
@@ -90,7 +91,7 @@ describeE2E('Data Manager selection, actions and preview', () => {
     await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('0');
     expect(await page.locator(`[data-task-id="${apples[1]}"]`).getByRole('cell').nth(2).textContent()).toBe('1');
     expect(await page.getByLabel('Select all tasks').isChecked()).toBe(false);
-  });
+  }, 180_000);
 
   it('previews a task with its data, annotations and predictions, and opens it for labeling', async () => {
     const { page, server } = s;
@@ -125,7 +126,7 @@ describeE2E('Data Manager selection, actions and preview', () => {
     await drawer.getByRole('link', { name: 'Label this task' }).click();
     await page.waitForURL(`**/projects/${project.id}/label?task=${taskId}`);
     await page.locator('.labeling').getByText('banana 6').waitFor();
-  });
+  }, 180_000);
 
   it('opens the labeling stream from "Label all tasks"', async () => {
     const { page, server } = s;
@@ -136,5 +137,5 @@ describeE2E('Data Manager selection, actions and preview', () => {
     await page.getByRole('link', { name: 'Label all tasks' }).click();
     await page.waitForURL(`**/projects/${project.id}/label`);
     await page.locator('.labeling').getByText('apple 1').waitFor();
-  });
+  }, 180_000);
 });

@@ -13,12 +13,13 @@ const projectTitles = async (server: E2EServer) => (await server.api<{ results: 
 
 describeE2E('projects: settings, duplicate, delete and import by URL', () => {
   let s: Session;
+  // generous limits: these runs share two cores with other suites
   beforeEach(async () => {
     s = await openSession();
-  });
+  }, 120_000);
   afterEach(async () => {
     await s?.close();
-  });
+  }, 60_000);
 
   it('edits the settings and the labeling config, and shows the server’s refusal inline', async () => {
     const { page, server } = s;
@@ -67,7 +68,7 @@ describeE2E('projects: settings, duplicate, delete and import by URL', () => {
     expect(await form.getByLabel('Project name').inputValue()).toBe('Product reviews');
     expect(await form.getByLabel('Show the Skip button').isChecked()).toBe(false);
     expect(await form.getByLabel('Annotations per task').inputValue()).toBe('2');
-  });
+  }, 180_000);
 
   it('duplicates a project with its tasks from the settings page, and without from the projects list', async () => {
     const { page, server } = s;
@@ -94,7 +95,7 @@ describeE2E('projects: settings, duplicate, delete and import by URL', () => {
     await page.getByRole('heading', { name: 'Original (copy)' }).waitFor();
     await page.getByText('This project has no tasks yet.').waitFor();
     expect(await projectTitles(server)).toEqual(['Original', 'Original (copy)', 'Original with tasks']);
-  });
+  }, 180_000);
 
   it('deletes a project only after the confirmation, from the list and from the settings page', async () => {
     const { page, server } = s;
@@ -127,7 +128,7 @@ describeE2E('projects: settings, duplicate, delete and import by URL', () => {
     expect(await projectTitles(server)).toEqual(['Keep me']);
     expect((await projectOf(server, keep.id)).body.task_number).toBe(3);
     expect(await cards.getByRole('listitem').count()).toBe(1);
-  });
+  }, 180_000);
 
   it('imports tasks from a URL into a new project, and shows the server’s errors inline', async () => {
     const { page, server } = s;
@@ -178,5 +179,5 @@ describeE2E('projects: settings, duplicate, delete and import by URL', () => {
     } finally {
       files_server.close();
     }
-  });
+  }, 180_000);
 });

@@ -77,6 +77,10 @@ export function useViews(projectId: number) {
 
 export const createView = (projectId: number, data: ViewData) => request<View>('/api/dm/views', { method: 'POST', json: { project: projectId, data } });
 export const patchView = (id: number, data: Partial<ViewData>) => request<View>(`/api/dm/views/${id}`, { method: 'PATCH', json: { data } });
+/** The same PATCH, sent so that it survives the page closing or reloading (the browser finishes it for us). */
+export function patchViewOnExit(id: number, data: Partial<ViewData>): void {
+  void fetch(`/api/dm/views/${id}`, { method: 'PATCH', keepalive: true, credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
+}
 export const deleteView = (id: number) => request<void>(`/api/dm/views/${id}`, { method: 'DELETE' });
 
 /** One page of the tasks a Data Manager query selects; `all` adds annotations, predictions and annotators. */
