@@ -176,6 +176,21 @@ describeE2E('Data Manager filters, ordering, tabs and columns over 10,000 tasks'
     await page.reload();
     await settledTotal(page);
     expect(await headers(page)).toEqual(shown);
+
+    // every column at once overflows sideways: header and cells stay lined up when scrolled
+    await page.getByRole('button', { name: 'Columns' }).click();
+    for (const box of await picker.getByRole('checkbox').all()) if (!(await box.isDisabled())) await box.check();
+    await page.keyboard.press('Escape');
+    expect(await headers(page)).toHaveLength(12);
+    const scroller = page.getByTestId('task-scroll');
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    const lastHeader = await page.getByRole('columnheader', { name: 'Updated' }).boundingBox();
+    const lastCell = await firstRow.getByRole('cell').last().boundingBox();
+    expect(lastHeader && lastCell && Math.abs(lastHeader.x - lastCell.x)).toBeLessThan(1);
+    expect(lastHeader && lastCell && Math.abs(lastHeader.width - lastCell.width)).toBeLessThan(1);
+    expect(lastHeader!.x + lastHeader!.width).toBeLessThanOrEqual((await scroller.boundingBox())!.x + (await scroller.boundingBox())!.width + 1);
+    await screenshot(page, 'dm-all-columns-scrolled');
   }, 180_000);
 
   it('filters by a number range, a date, a boolean and emptiness, as the API counts them', async () => {

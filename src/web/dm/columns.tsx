@@ -69,7 +69,7 @@ export function columnsOf(dataKeys: string[], dataTypes: Record<string, string>,
     { id: 'tasks:total_predictions', title: 'Predictions', width: '110px', type: 'Number', sortable: true, cell: (t) => String(t.total_predictions) },
     { id: 'tasks:completed_at', title: 'Completed', width: '190px', type: 'Datetime', sortable: true, cell: (t) => dateText(t.completed_at) },
     { id: 'tasks:annotators', title: 'Annotated by', width: '140px', type: 'Number', sortable: false, needsDetails: true, hiddenByDefault: true, cell: (t) => annotatorIds(t).map((id) => `#${id}`).join(', ') },
-    { id: 'tasks:ground_truth', title: 'Ground truth', width: '110px', type: 'Boolean', sortable: false, hiddenByDefault: true, cell: (t) => (t.ground_truth ? 'yes' : '') },
+    { id: 'tasks:ground_truth', title: 'Ground truth', width: '125px', type: 'Boolean', sortable: false, hiddenByDefault: true, cell: (t) => (t.ground_truth ? 'yes' : '') },
     { id: 'tasks:created_at', title: 'Created', width: '190px', type: 'Datetime', sortable: true, hiddenByDefault: true, cell: (t) => dateText(t.created_at) },
     { id: 'tasks:updated_at', title: 'Updated', width: '190px', type: 'Datetime', sortable: true, hiddenByDefault: true, cell: (t) => dateText(t.updated_at) },
   ];
