@@ -109,12 +109,20 @@ describeE2E('Data Manager selection, actions and preview', () => {
     expect(await drawer.getByRole('region', { name: 'Data' }).textContent()).toContain('banana 6');
     const annotation = drawer.getByTestId('preview-annotation');
     expect(await annotation.textContent()).toContain('sentiment: Positive');
+    expect(await annotation.textContent()).toContain('by admin@example.com');
     expect(await annotation.textContent()).toContain('2.5 s');
     const prediction = drawer.getByTestId('preview-prediction');
     expect(await prediction.textContent()).toContain('model-7 · score 0.8');
     expect(await prediction.textContent()).toContain('sentiment: Negative');
     expect(await page.locator(`[data-task-id="${taskId}"]`).getAttribute('class')).toContain('task-row-previewed');
     await screenshot(page, 'dm-preview-drawer');
+
+    // the "Annotated by" column names who annotated
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await page.getByRole('dialog', { name: 'Columns' }).getByLabel('Annotated by').check();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator(`[data-task-id="${taskId}"]`).getByRole('cell').last().textContent()).toBe('admin@example.com');
+    expect(await page.locator(`[data-task-id="${project.taskIds[0]}"]`).getByRole('cell').last().textContent()).toBe('');
 
     // another row's preview replaces it; Escape closes it
     await page.getByRole('button', { name: `Preview task ${project.taskIds[0]}`, exact: true }).click();

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { query, request } from './client';
-import type { Task, TaskPage } from './types';
+import type { Task, TaskPage, User } from './types';
 
 // Label Studio's Data Manager wire shapes: filters, ordering, views (tabs) and actions.
 
@@ -115,4 +115,15 @@ export function useActions(projectId: number) {
 
 export function runAction(projectId: number, actionId: string, body: { selectedItems: SelectedItems; filters: Filters; ordering: string[] }): Promise<ActionResult> {
   return request<ActionResult>(`/api/dm/actions${query({ id: actionId, project: projectId })}`, { method: 'POST', json: body });
+}
+
+/** The organization's people by id, to name annotators; empty for those who may not list them. */
+export function useUserNames() {
+  return useQuery({
+    queryKey: ['users', 'names'],
+    queryFn: ({ signal }) => request<User[]>('/api/users', { signal }),
+    staleTime: 5 * 60_000,
+    retry: false,
+    select: (list) => new Map(list.map((u) => [u.id, u.email || u.username])),
+  });
 }
