@@ -9,7 +9,7 @@
  * which is what must stay under 16 ms for the drag to keep up.
  */
 import { pngFile } from '../test/e2e/template-helpers.js';
-import { DROPPED_FRAME_MS, idleFrames, line, machineLoad, makeBenchProject, ms, openBenchSession, recordFrames, summarize, uploadMedia } from './browser-helpers.js';
+import { DROPPED_FRAME_MS, idleFrames, line, machineLoad, makeBenchProject, ms, openBenchSession, cpuLine, recordFrames, summarize, traceCpu, uploadMedia } from './browser-helpers.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -64,16 +64,18 @@ try {
 
   const idle = await idleFrames(page);
   const stop = await recordFrames(page);
-  await page.mouse.down();
+  const pressCpu = await traceCpu(page, () => page.mouse.down());
   let moves = 0;
   const started = performance.now();
-  while (performance.now() - started < SECONDS * 1000) {
-    const t = (performance.now() - started) / 1000;
-    // circles of 120 px, one a second, drifting right so the box ends somewhere else
-    await page.mouse.move(cx + 120 * Math.sin(2 * Math.PI * t) + 40 * t, cy + 120 * (1 - Math.cos(2 * Math.PI * t)));
-    moves++;
-  }
-  await page.mouse.up();
+  const cpu = await traceCpu(page, async () => {
+    while (performance.now() - started < SECONDS * 1000) {
+      const t = (performance.now() - started) / 1000;
+      // circles of 120 px, one a second, drifting right so the box ends somewhere else
+      await page.mouse.move(cx + 120 * Math.sin(2 * Math.PI * t) + 40 * t, cy + 120 * (1 - Math.cos(2 * Math.PI * t)));
+      moves++;
+    }
+  });
+  const releaseCpu = await traceCpu(page, () => page.mouse.up());
   const frames = await stop();
   const xAfter = await target.locator('rect').first().getAttribute('x');
 
@@ -83,7 +85,9 @@ try {
   const release = rest.pop() ?? NaN;
   console.log(`Dragging one box among ${BOXES} on a ${IMAGE.width}×${IMAGE.height} image for ${SECONDS} s (${moves} mouse moves, ${frames.intervals.length} frames):`);
   console.log(`  main-thread work of the frames that moved the box: ${line(summarize(rest))} (target < 16 ms)`);
-  console.log(`  main-thread work of the frame that pressed (selects the box): ${ms(press)}; that released (stores the move): ${ms(release)}`);
+  console.log(`  CPU time per mouse move, from a trace (hardly moves with the load): ${cpuLine(cpu, moves)}`);
+  console.log(`  main-thread work of the frame that pressed (selects the box): ${ms(press)}; CPU ${cpuLine(pressCpu)}`);
+  console.log(`  main-thread work of the frame that released (stores the move): ${ms(release)}; CPU ${cpuLine(releaseCpu)}`);
   console.log(`  main-thread work of every frame: ${line(summarize(frames.work))}`);
   console.log(`  interval between frames: ${line(summarize(frames.intervals))}; ${dropped} dropped (> ${ms(DROPPED_FRAME_MS)})`);
   console.log(`  idle page, for reference: work per frame ${line(summarize(idle.work))}; ${machineLoad()}`);
