@@ -9,7 +9,7 @@
  * For each: main-thread work per frame, interval between frames, dropped frames (> 25 ms), the most rows in the
  * DOM at once, and the task-page requests the scroll made. Then the time until the last rows show their data.
  */
-import { DROPPED_FRAME_MS, idleFrames, line, machineLoad, makeBenchProject, ms, openBenchSession, recordFrames, summarize, type BenchSession, type FrameTimes } from './browser-helpers.js';
+import { cpuLine, DROPPED_FRAME_MS, idleFrames, line, machineLoad, makeBenchProject, ms, openBenchSession, recordFrames, summarize, traceCpu, type BenchSession, type CpuTimes, type FrameTimes } from './browser-helpers.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -37,10 +37,11 @@ async function scrollInPage(s: BenchSession, mode: { px: number; frames: number 
   }, mode);
 }
 
-function report(name: string, frames: FrameTimes, maxRows: number, requests: number): void {
+function report(name: string, frames: FrameTimes, cpu: CpuTimes, steps: number, maxRows: number, requests: number): void {
   const dropped = frames.intervals.filter((f) => f > DROPPED_FRAME_MS).length;
   console.log(`  ${name} (${frames.intervals.length} frames):`);
   console.log(`    main-thread work per frame: ${line(summarize(frames.work))}`);
+  console.log(`    CPU per frame, from a trace (hardly moves with the load): ${cpuLine(cpu, steps)}`);
   console.log(`    interval between frames: ${line(summarize(frames.intervals))}; ${dropped} dropped (> ${ms(DROPPED_FRAME_MS)})`);
   console.log(`    at most ${maxRows} rows in the DOM; ${requests} task-page requests`);
 }
@@ -82,16 +83,20 @@ try {
   console.log(`  first rows with data (navigation start → frame), 5 page loads: ${line(summarize(firstRows))}`);
 
   const idle = await idleFrames(page);
-  console.log(`  idle page, for reference: work per frame ${line(summarize(idle.work))}; ${machineLoad()}`);
-  requests = 0;
-  let stop = await recordFrames(page);
-  let maxRows = await scrollInPage(s, { px: 100, frames: WHEEL_FRAMES });
-  report(`wheel scroll, ${WHEEL_FRAMES} × 100 px`, await stop(), maxRows, requests);
-
-  requests = 0;
-  stop = await recordFrames(page);
-  maxRows = await scrollInPage(s, { bottomIn: STEPS });
-  report(`to the bottom in ${STEPS} jumps`, await stop(), maxRows, requests);
+  console.log(`  idle page, for reference: work per frame ${line(summarize(idle.work))}, ${idle.intervals.filter((f) => f > DROPPED_FRAME_MS).length} of ${idle.intervals.length} frames dropped; ${machineLoad()}`);
+  const scrollPhase = async (name: string, mode: Parameters<typeof scrollInPage>[1], steps: number) => {
+    requests = 0;
+    let maxRows = 0;
+    let frames: FrameTimes = { intervals: [], work: [], inputWork: [] };
+    const cpu = await traceCpu(page, async () => {
+      const stop = await recordFrames(page);
+      maxRows = await scrollInPage(s, mode);
+      frames = await stop();
+    });
+    report(name, frames, cpu, steps, maxRows, requests);
+  };
+  await scrollPhase(`wheel scroll, ${WHEEL_FRAMES} × 100 px`, { px: 100, frames: WHEEL_FRAMES }, WHEEL_FRAMES);
+  await scrollPhase(`to the bottom in ${STEPS} jumps`, { bottomIn: STEPS }, STEPS);
 
   const atBottom = performance.now();
   await page.locator(`[data-task-id="${lastId}"]`).waitFor();

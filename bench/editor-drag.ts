@@ -90,7 +90,7 @@ try {
   console.log(`  main-thread work of the frame that released (stores the move): ${ms(release)}; CPU ${cpuLine(releaseCpu)}`);
   console.log(`  main-thread work of every frame: ${line(summarize(frames.work))}`);
   console.log(`  interval between frames: ${line(summarize(frames.intervals))}; ${dropped} dropped (> ${ms(DROPPED_FRAME_MS)})`);
-  console.log(`  idle page, for reference: work per frame ${line(summarize(idle.work))}; ${machineLoad()}`);
+  console.log(`  idle page, for reference: work per frame ${line(summarize(idle.work))}, ${idle.intervals.filter((f) => f > DROPPED_FRAME_MS).length} of ${idle.intervals.length} frames dropped; ${machineLoad()}`);
   console.log(`  task opened with all ${BOXES} boxes drawn in ${ms(openMs)}; the box moved: ${xBefore !== xAfter ? 'yes' : 'NO'} (x ${xBefore} → ${xAfter} px)`);
 } finally {
   await s.close();
