@@ -36,6 +36,15 @@ async function openByPageLoad(s: BenchSession, kind: Kind, taskId: number): Prom
 /** Clicks the task's row in the Data Manager and times, in the page, until the editor is usable; then goes back. */
 async function openFromDataManager(s: BenchSession, kind: Kind, taskId: number): Promise<number> {
   const sel = `.labeling[data-task-id="${taskId}"] ${kind.ready}`;
+  // the table is virtual: scroll until the task's row exists
+  const row = s.page.locator(`[data-task-id="${taskId}"]`);
+  for (let i = 0; i < 100 && (await row.count()) === 0; i++) {
+    await s.page.getByTestId('task-scroll').evaluate((el) => {
+      el.scrollTop += el.clientHeight / 2;
+      return new Promise(requestAnimationFrame);
+    });
+  }
+  await row.waitFor({ timeout: 10_000 });
   const elapsed = await s.page.evaluate(
     ([row, ready]) =>
       new Promise<number>((resolve) => {
