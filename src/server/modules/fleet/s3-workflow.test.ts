@@ -197,7 +197,13 @@ describe('workflows on S3 storage', () => {
     expect(next.json().data).toEqual({ text: 'Ünïcode text from S3' });
   });
 
-  it('reports refused credentials in a sentence, and a workflow can still be created', async () => {
+  it('reports refused credentials in a sentence, and keeps assigning the items already listed', async () => {
+    await upload(bucket, ['images/refused/a.jpg']);
+    const config = (await admin('POST', '/api/labeling-configs', { name: 'Refused', configXml: IMAGE_CHOICES })).json();
+    const listed = (await admin('POST', '/api/workflows', { name: 'Listed before', labelingConfigId: config.id, s3SourcePath: 'images/refused/', s3ExportPath: 'out/', autoAssign: false })).json();
+    expect(listed.totalImagesAvailable).toBe(1);
+    const worker = (await admin('POST', '/api/annotators', { name: 'Worker', email: 'worker@example.com' })).json();
+    await startAnnotator(admin, worker.id);
     await admin('PUT', '/api/settings/s3.secretAccessKey', { value: 'not-the-secret' });
     try {
       const wf = await admin('POST', '/api/workflows', { name: 'Refused', s3SourcePath: 'images/pets/', s3ExportPath: 'out/' });
@@ -206,6 +212,12 @@ describe('workflows on S3 storage', () => {
       const sync = await admin('POST', `/api/workflows/${wf.json().id}/sync`);
       expect(sync.statusCode).toBe(400);
       expect(sync.json().error).toBe('S3 storage: the secret access key was refused by the S3 server');
+
+      // a stale listing cannot be refreshed, yet the recorded item is handed out
+      await s.ctx.db.query(`UPDATE workflows SET source_listed_at = now() - interval '1 hour' WHERE id = $1`, [listed.id]);
+      const assigned = await admin('POST', `/api/workflows/${listed.id}/assign`, { annotatorId: worker.id });
+      expect(assigned.statusCode).toBe(200);
+      expect((await admin('GET', `/api/assignments/${assigned.json().assignment.id}`)).json().tasks.map((t: { imageKey: string }) => t.imageKey)).toEqual(['images/refused/a.jpg']);
     } finally {
       await admin('PUT', '/api/settings/s3.secretAccessKey', { value: s3.secretAccessKey });
     }
