@@ -3,6 +3,7 @@ import { loadConfig } from '../server/config.js';
 import { startServer } from '../server/main.js';
 import { exportCommand, importCommand } from './transfer.js';
 import { createUserCommand, tokenCommand } from './users.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command('labelfleet').description('LabelFleet: a data labeling server that speaks the Label Studio API');
 
@@ -44,6 +45,14 @@ program
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+  });
+
+program
+  .command('worker')
+  .description('run background jobs (storage syncs, webhooks, ML) without serving HTTP; needs DATABASE_URL')
+  .option('--database-url <url>', 'postgres:// URL (DATABASE_URL)')
+  .action(async (opts) => {
+    await workerCommand(loadConfig(process.env, { databaseUrl: opts.databaseUrl }));
   });
 
 const user = program.command('user').description('manage users');

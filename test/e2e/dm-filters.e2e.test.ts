@@ -9,12 +9,13 @@ const tasks = Array.from({ length: ROWS }, (_, i) => ({ text: `${words[i % 4]} r
 
 describeE2E('Data Manager filters, ordering, tabs and columns over 10,000 tasks', () => {
   let s: Session;
+  // generous limits: these runs share two cores with other suites
   beforeEach(async () => {
     s = await openSession();
-  });
+  }, 120_000);
   afterEach(async () => {
     await s?.close();
-  });
+  }, 60_000);
 
   it('filters and orders as the API does, and keeps both in the tab after a reload', async () => {
     const { page, server } = s;
@@ -87,7 +88,7 @@ describeE2E('Data Manager filters, ordering, tabs and columns over 10,000 tasks'
     await page.getByTestId('task-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
     const last = await apiTasks(server, project.id, { filters, ordering: ['-tasks:data.text'] }, expected.total);
     await page.locator(`[data-task-id="${last.ids[last.ids.length - 1]}"]`).waitFor();
-  });
+  }, 180_000);
 
   it('keeps tabs with their own filters: add, rename, duplicate, switch, delete, and after a reload', async () => {
     const { page, server } = s;
@@ -143,7 +144,7 @@ describeE2E('Data Manager filters, ordering, tabs and columns over 10,000 tasks'
     expect(await tabs.getByRole('tab', { name: 'Cherries' }).getAttribute('aria-selected')).toBe('true');
     expect(await settledTotal(page)).toBe(ROWS / 4);
     expect(new URL(page.url()).searchParams.get('tab')).toBe(String(saved[1].id));
-  });
+  }, 180_000);
 
   it('shows and hides columns with the picker, per tab, after a reload', async () => {
     const { page, server } = s;
@@ -175,5 +176,65 @@ describeE2E('Data Manager filters, ordering, tabs and columns over 10,000 tasks'
     await page.reload();
     await settledTotal(page);
     expect(await headers(page)).toEqual(shown);
-  });
+
+    // every column at once overflows sideways: header and cells stay lined up when scrolled
+    await page.getByRole('button', { name: 'Columns' }).click();
+    for (const box of await picker.getByRole('checkbox').all()) if (!(await box.isDisabled())) await box.check();
+    await page.keyboard.press('Escape');
+    expect(await headers(page)).toHaveLength(12);
+    const scroller = page.getByTestId('task-scroll');
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    const lastHeader = await page.getByRole('columnheader', { name: 'Updated' }).boundingBox();
+    const lastCell = await firstRow.getByRole('cell').last().boundingBox();
+    expect(lastHeader && lastCell && Math.abs(lastHeader.x - lastCell.x)).toBeLessThan(1);
+    expect(lastHeader && lastCell && Math.abs(lastHeader.width - lastCell.width)).toBeLessThan(1);
+    expect(lastHeader!.x + lastHeader!.width).toBeLessThanOrEqual((await scroller.boundingBox())!.x + (await scroller.boundingBox())!.width + 1);
+    await screenshot(page, 'dm-all-columns-scrolled');
+  }, 180_000);
+
+  it('filters by a number range, a date, a boolean and emptiness, as the API counts them', async () => {
+    const { page, server } = s;
+    const project = await makeProject(server, { config: TEXT_CONFIG, title: 'Kinds', tasks: tasks.slice(0, 60) });
+    const result = [{ id: 'r', from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: ['Positive'] }, origin: 'manual' }];
+    for (const [i, id] of project.taskIds.slice(0, 6).entries()) {
+      expect((await server.api('POST', `/api/tasks/${id}/annotations`, { result, ground_truth: i === 0 })).status).toBe(201);
+    }
+    const before = new Date(Date.now() - 60 * 60_000);
+    await logIn(page, server);
+    await page.goto(`${server.url}/projects/${project.id}/data`);
+    await settledTotal(page);
+    await page.getByRole('button', { name: 'Filters' }).click();
+    const panel = page.getByRole('dialog', { name: 'Filters' });
+    await panel.getByRole('button', { name: '+ Add filter' }).click();
+    const row = panel.getByTestId('filter-row');
+    const expectCount = async (filter: Record<string, unknown>, count: number) => {
+      const api = await apiTasks(server, project.id, { filters: { conjunction: 'and', items: [filter] } });
+      expect(api.total).toBe(count);
+      await eventually(() => settledTotal(page), (n) => expect(n).toBe(count));
+      expect(await shownIds(page, 30)).toEqual(api.ids);
+    };
+
+    await row.getByLabel('Column').selectOption({ label: '$score' });
+    await row.getByLabel('Operator').selectOption({ label: 'is between' });
+    await row.getByLabel('From', { exact: true }).fill('10');
+    await row.getByLabel('To', { exact: true }).fill('19');
+    await expectCount({ filter: 'filter:tasks:data.score', operator: 'in', type: 'Number', value: { min: 10, max: 19 } }, 10);
+
+    await row.getByLabel('Column').selectOption({ label: 'Completed' });
+    await row.getByLabel('Operator').selectOption({ label: 'is after' });
+    const local = new Date(before.getTime() - before.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await row.getByLabel('Value').fill(local);
+    const iso = new Date(local).toISOString();
+    await expectCount({ filter: 'filter:tasks:completed_at', operator: 'greater', type: 'Datetime', value: iso }, 6);
+    await screenshot(page, 'dm-filter-date');
+
+    await row.getByLabel('Operator').selectOption({ label: 'is empty' });
+    await expectCount({ filter: 'filter:tasks:completed_at', operator: 'empty', type: 'Datetime', value: true }, 54);
+
+    await row.getByLabel('Column').selectOption({ label: 'Ground truth' });
+    await expectCount({ filter: 'filter:tasks:ground_truth', operator: 'equal', type: 'Boolean', value: true }, 1);
+    await row.getByLabel('Value').selectOption('false');
+    await expectCount({ filter: 'filter:tasks:ground_truth', operator: 'equal', type: 'Boolean', value: false }, 59);
+  }, 180_000);
 });

@@ -22,7 +22,7 @@ describeE2E('Audio: the transcription template', () => {
     await s?.close();
   });
 
-  it('draws the waveform, plays, pauses and seeks, and stores the transcription', async () => {
+  it('draws the waveform, plays, pauses and seeks, and stores the transcription', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: TRANSCRIPTION, title: 'Transcription' });
     const taskId = await uploadTaskFile(server, project.id, { name: 'tone.wav', type: 'audio/wav', bytes: makeSineWav(SECONDS) });

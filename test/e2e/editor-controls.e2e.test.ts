@@ -37,6 +37,13 @@ const HOSTILE_HTML = [
   `<style>body { display: none }</style>`,
 ].join('\n');
 
+const WITH_UNSUPPORTED = `<View>
+  <Video name="video" value="$video"/>
+  <Text name="text" value="$text"/>
+  <Choices name="ok" toName="text"><Choice value="Yes"/></Choices>
+  <TimeSeries name="ts" value="$ts"><Channel column="value"/></TimeSeries>
+</View>`;
+
 describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () => {
   let s: Session;
   beforeEach(async () => {
@@ -46,7 +53,7 @@ describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () 
     await s?.close();
   });
 
-  it('types a number, picks taxonomy paths, undoes and redoes, and stores Label Studio’s JSON', async () => {
+  it('types a number, picks taxonomy paths, undoes and redoes, and stores Label Studio’s JSON', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONTROLS, title: 'Controls', tasks: [{ text: 'Two cats and a dog under a tree.' }] });
     const taskId = project.taskIds[0];
@@ -110,7 +117,22 @@ describeE2E('Number, Taxonomy, HyperText, undo and redo, required controls', () 
     ]);
   });
 
-  it('shows task HTML with every script, handler and javascript: URL removed', async () => {
+  it('names each unsupported tag and keeps the rest of the config working', { timeout: 120_000 }, async () => {
+    const { page, server } = s;
+    const project = await makeProject(server, { config: WITH_UNSUPPORTED, title: 'Unsupported', tasks: [{ video: '/v.mp4', text: 'Some text', ts: '/ts.csv' }] });
+    const taskId = project.taskIds[0];
+    await logIn(page, server);
+    await openTask(page, server, project.id, taskId);
+    expect(await page.locator('.lf-unsupported').allTextContents()).toEqual([
+      'The tag <Video> (name="video") is not supported by this editor yet.',
+      'The tag <TimeSeries> (name="ts") is not supported by this editor yet.',
+    ]);
+    await page.getByLabel(/^Yes/).check();
+    await screenshot(page, 'editor-unsupported');
+    expect(await submitAndReadResult(page, server, taskId)).toEqual([{ id: expect.any(String), from_name: 'ok', to_name: 'text', type: 'choices', value: { choices: ['Yes'] }, origin: 'manual' }]);
+  });
+
+  it('shows task HTML with every script, handler and javascript: URL removed', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: HTML_CONFIG, title: 'HTML', tasks: [{ html: HOSTILE_HTML }] });
     const taskId = project.taskIds[0];

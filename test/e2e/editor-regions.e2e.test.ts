@@ -47,7 +47,7 @@ describeE2E('the region list and per-region attributes', () => {
     await s?.close();
   });
 
-  it('sets per-region choices, text, rating and number on spans, hides one, and stores them as Label Studio does', async () => {
+  it('sets per-region choices, text, rating and number on spans, hides one, and stores them as Label Studio does', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: NER, title: 'NER with attributes', tasks: [{ text: TEXT }] });
     const taskId = project.taskIds[0];
@@ -109,7 +109,7 @@ describeE2E('the region list and per-region attributes', () => {
     ]);
   });
 
-  it('keeps a box’s per-region choice with its geometry through moves, undo and redo', async () => {
+  it('keeps a box’s per-region choice with its geometry through moves, undo and redo', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: BOXES, title: 'Boxes with attributes', tasks: [{ image: svgImage(400, 200) }] });
     const taskId = project.taskIds[0];
@@ -150,6 +150,10 @@ describeE2E('the region list and per-region attributes', () => {
     await expect.poll(() => shapes.count()).toBe(0);
     await screenshot(page, 'editor-regions-image-hidden');
     await row.getByRole('button', { name: 'Show region Car' }).click();
+    await expect.poll(() => shapes.count()).toBe(1);
+    await page.getByRole('button', { name: 'Hide all' }).click();
+    await expect.poll(() => shapes.count()).toBe(0);
+    await page.getByRole('button', { name: 'Show all' }).click();
     await expect.poll(() => shapes.count()).toBe(1);
     await screenshot(page, 'editor-regions-image');
 

@@ -2,10 +2,14 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
 import { describeE2E, logIn, makeProject, openSession, type Session } from './harness.js';
 
-const CONFIG = `<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text"><Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/></Choices></View>`;
+const CONFIG = `<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text"><Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/></Choices><TextArea name="comment" toName="text" placeholder="Comment"/></View>`;
 const TEXT = 'The hotel was fine, the breakfast was cold.';
 
+const comment = (text: string) => ({ id: expect.any(String), from_name: 'comment', to_name: 'text', type: 'textarea', value: { text: [text] }, origin: 'manual' });
 const choice = (value: string) => ({ id: expect.any(String), from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: [value] }, origin: 'manual' });
+
+// several page loads and reloads per test: on a busy machine they outlast the default minute
+const SEVERAL_PAGES = { timeout: 150_000 };
 
 describeE2E('drafts in the labeling stream', () => {
   let s: Session;
@@ -16,7 +20,7 @@ describeE2E('drafts in the labeling stream', () => {
     await s?.close();
   });
 
-  it('saves a draft as the annotator works, restores it after a reload and after leaving, and drops it on submit', async () => {
+  it('saves a draft as the annotator works, restores it after a reload and after leaving, and drops it on submit', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONFIG, title: 'Drafts', tasks: [{ text: TEXT }, { text: 'Second task.' }] });
     const taskId = project.taskIds[0];
@@ -26,11 +30,14 @@ describeE2E('drafts in the labeling stream', () => {
     await page.goto(`${server.url}/projects/${project.id}/label`);
     const labeling = page.locator('.labeling');
     await labeling.getByText(TEXT).waitFor();
+    // a comment typed but not yet added is part of the work too
+    await labeling.getByLabel('Comment').fill('cold breakfast');
     await labeling.getByLabel('Negative').click();
     await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
     await screenshot(page, 'labeling-draft-saved');
+    await expect.poll(async () => (await drafts()).map((d) => d.result)).toEqual([[choice('Negative'), comment('cold breakfast')]]);
     const [saved] = await drafts();
-    expect(saved).toMatchObject({ task: taskId, annotation: null, result: [choice('Negative')] });
+    expect(saved).toMatchObject({ task: taskId, annotation: null });
     expect(saved.lead_time).toBeGreaterThan(0);
 
     // a reload restores the draft as the annotator's unsubmitted work
@@ -38,6 +45,7 @@ describeE2E('drafts in the labeling stream', () => {
     await labeling.getByText(TEXT).waitFor();
     await page.getByTestId('draft-status').filter({ hasText: 'Draft restored' }).waitFor();
     expect(await labeling.getByLabel('Negative').isChecked()).toBe(true);
+    expect(await labeling.locator('.lf-lines li').allTextContents()).toEqual(['cold breakfast×']);
     await screenshot(page, 'labeling-draft-restored');
 
     // a change made just before leaving the page is saved on the way out, into the same draft
@@ -57,7 +65,7 @@ describeE2E('drafts in the labeling stream', () => {
     const task = (await server.api('GET', `/api/tasks/${taskId}`)).body;
     expect(task.annotations).toHaveLength(1);
     const [annotation] = task.annotations;
-    expect(annotation.result).toEqual([choice('Neutral')]);
+    expect(annotation.result).toEqual([{ ...choice('Neutral'), id: saved.result[0].id }, { ...comment('cold breakfast'), id: saved.result[1].id }]);
     expect(annotation).toMatchObject({ was_cancelled: false, parent_prediction: null });
     expect(annotation.draft_created_at).toBe(saved.created_at);
     expect(annotation.lead_time).toBeGreaterThan(100);
@@ -65,7 +73,7 @@ describeE2E('drafts in the labeling stream', () => {
     expect(await drafts()).toEqual([]);
   });
 
-  it('keeps a draft of an existing annotation apart from it until the update, which drops the draft', async () => {
+  it('keeps a draft of an existing annotation apart from it until the update, which drops the draft', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONFIG, title: 'Annotation drafts', tasks: [{ text: TEXT }] });
     const taskId = project.taskIds[0];

@@ -7,6 +7,9 @@ const TEXTS = ['First: the room was lovely.', 'Second: nothing to say.', 'Third:
 
 const choice = (value: string) => ({ id: expect.any(String), from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: [value] }, origin: 'manual' });
 
+// several page loads and reloads per test: on a busy machine they outlast the default minute
+const SEVERAL_PAGES = { timeout: 150_000 };
+
 describeE2E('the labeling stream', () => {
   let s: Session;
   beforeEach(async () => {
@@ -16,7 +19,7 @@ describeE2E('the labeling stream', () => {
     await s?.close();
   });
 
-  it('submits, skips, goes back to earlier tasks with Previous to update them, and forward again with Next', async () => {
+  it('submits, skips, goes back to earlier tasks with Previous to update them, and forward again with Next', SEVERAL_PAGES, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: CONFIG, title: 'Stream', tasks: TEXTS.map((text) => ({ text })) });
     const [t1, t2, t3] = project.taskIds;

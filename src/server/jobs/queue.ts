@@ -113,6 +113,8 @@ export async function failJob(db: Queryable, id: number, error: string): Promise
   await db.query(`UPDATE jobs SET state = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`, [id, error]);
 }
 
+export const findJob = async (db: Queryable, id: number) => (await db.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]))[0];
+
 /** A subject's most recent jobs, newest first. */
 export const jobsOfSubject = (db: Queryable, subject: string, limit = 100) =>
   db.query<JobRow>('SELECT * FROM jobs WHERE subject = $1 ORDER BY id DESC LIMIT $2', [subject, limit]);

@@ -105,6 +105,23 @@ export async function drainJobs(ctx: Ctx, opts: WorkOptions = {}): Promise<numbe
   }
 }
 
+/**
+ * Work the worker loop does every `everyMs` rather than per job (a storage's scheduled syncs, say): it
+ * queues jobs, which then run like any other. Defined when the module loads, like job handlers.
+ */
+export interface PeriodicTask {
+  name: string;
+  everyMs: number;
+  run: (ctx: Ctx, now: Date) => Promise<void>;
+}
+
+const periodicTasks = new Map<string, PeriodicTask>();
+
+export function definePeriodic(task: PeriodicTask): PeriodicTask {
+  periodicTasks.set(task.name, task);
+  return task;
+}
+
 export interface Workers {
   stop: () => Promise<void>;
 }
@@ -127,6 +144,14 @@ export function startWorkers(ctx: Ctx, log: JobLog, opts: { pollMs?: number; con
   };
   const stopListening = onEnqueued(ctx.db, nudge);
   let lastPrune = 0;
+  const lastPeriodic = new Map<string, number>();
+  const runPeriodic = async () => {
+    for (const task of periodicTasks.values()) {
+      if (Date.now() - (lastPeriodic.get(task.name) ?? 0) < task.everyMs) continue;
+      lastPeriodic.set(task.name, Date.now());
+      await task.run(ctx, new Date()).catch((err: unknown) => log.error({ err, task: task.name }, 'jobs: periodic task failed'));
+    }
+  };
   const loop = (async () => {
     while (!stopped) {
       pending = false;
@@ -146,6 +171,7 @@ export function startWorkers(ctx: Ctx, log: JobLog, opts: { pollMs?: number; con
             running.add(p);
           }
         }
+        await runPeriodic();
         if (Date.now() - lastPrune > 10 * 60_000) {
           lastPrune = Date.now();
           await pruneJobs(ctx.db);

@@ -41,7 +41,7 @@ export function s3Client(opts: S3Options = {}): S3Client {
     opts.accessKeyId && opts.secretAccessKey
       ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, sessionToken: opts.sessionToken || undefined }
       : undefined;
-  return new S3Client({
+  const client = new S3Client({
     region: opts.region || 'us-east-1',
     endpoint,
     forcePathStyle: Boolean(endpoint),
@@ -50,7 +50,43 @@ export function s3Client(opts: S3Options = {}): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
+    // a wrong endpoint fails in seconds rather than hanging a validation request
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   });
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = context.commandName ?? 'unknown';
+      commandCounts.set(name, (commandCounts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'labelfleetCommandCount' },
+  );
+  return client;
+}
+
+const commandCounts = new Map<string, number>();
+
+const cache = new Map<string, S3Client>();
+
+/** One client per distinct set of options, reused (a client keeps its sockets and resolved credentials). */
+export function sharedS3Client(opts: S3Options): S3Client {
+  const key = JSON.stringify([opts.endpoint, opts.region, opts.accessKeyId, opts.secretAccessKey, opts.sessionToken]);
+  let client = cache.get(key);
+  if (!client) {
+    if (cache.size >= 64) {
+      const oldest = cache.keys().next().value as string;
+      cache.get(oldest)?.destroy();
+      cache.delete(oldest);
+    }
+    client = s3Client(opts);
+    cache.set(key, client);
+  }
+  return client;
+}
+
+/** How many S3 commands of each kind (GetObjectCommand, ListObjectsV2Command, ...) this process sent: benches read it. */
+export function s3CommandCounts(): Record<string, number> {
+  return Object.fromEntries(commandCounts);
 }
 
 /** `s3://bucket/some/key` → { bucket, key }; null when the string is not an s3 URI. */
@@ -93,9 +129,33 @@ export async function* listObjects(
   } while (token);
 }
 
-export async function getObjectStream(client: S3Client, bucket: string, key: string): Promise<{ body: Readable; contentType?: string; contentLength?: number; etag: string }> {
+export interface S3ObjectStream {
+  body: Readable;
+  contentType?: string;
+  contentLength?: number;
+  /** set when a range was asked for and served */
+  contentRange?: string;
+  lastModified?: Date;
+  etag: string;
+}
+
+/** The object's bytes as a stream; `range` is an HTTP Range header passed on to S3. */
+export async function getObjectStream(client: S3Client, bucket: string, key: string, range?: string): Promise<S3ObjectStream> {
+  const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+  return {
+    body: res.Body as Readable,
+    contentType: res.ContentType,
+    contentLength: res.ContentLength,
+    contentRange: res.ContentRange,
+    lastModified: res.LastModified,
+    etag: stripQuotes(res.ETag ?? ''),
+  };
+}
+
+/** The object's text and the ETag of the version read. */
+export async function getObjectTextAndEtag(client: S3Client, bucket: string, key: string): Promise<{ text: string; etag: string }> {
   const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return { body: res.Body as Readable, contentType: res.ContentType, contentLength: res.ContentLength, etag: stripQuotes(res.ETag ?? '') };
+  return { text: res.Body ? await res.Body.transformToString('utf-8') : '', etag: stripQuotes(res.ETag ?? '') };
 }
 
 export async function getObjectText(client: S3Client, bucket: string, key: string): Promise<string> {
@@ -104,13 +164,27 @@ export async function getObjectText(client: S3Client, bucket: string, key: strin
   return res.Body.transformToString('utf-8');
 }
 
-export async function putObject(client: S3Client, bucket: string, key: string, body: string | Uint8Array, contentType?: string): Promise<{ etag: string }> {
-  const res = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+export async function putObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: string | Uint8Array,
+  contentType?: string,
+  opts: { sseKmsKeyId?: string | null } = {},
+): Promise<{ etag: string }> {
+  const sse = opts.sseKmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: opts.sseKmsKeyId } : {};
+  const res = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...sse }));
   return { etag: stripQuotes(res.ETag ?? '') };
 }
 
 export async function deleteObject(client: S3Client, bucket: string, key: string): Promise<void> {
   await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+/** Whether any object's key starts with `prefix` (one key listed at most). */
+export async function hasObjectsUnder(client: S3Client, bucket: string, prefix: string): Promise<boolean> {
+  const res = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
+  return (res.KeyCount ?? res.Contents?.length ?? 0) > 0;
 }
 
 export async function headBucket(client: S3Client, bucket: string): Promise<void> {

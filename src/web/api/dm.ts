@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { query, request } from './client';
-import type { Task, TaskPage } from './types';
+import type { Task, TaskPage, User } from './types';
 
 // Label Studio's Data Manager wire shapes: filters, ordering, views (tabs) and actions.
 
@@ -77,6 +77,10 @@ export function useViews(projectId: number) {
 
 export const createView = (projectId: number, data: ViewData) => request<View>('/api/dm/views', { method: 'POST', json: { project: projectId, data } });
 export const patchView = (id: number, data: Partial<ViewData>) => request<View>(`/api/dm/views/${id}`, { method: 'PATCH', json: { data } });
+/** The same PATCH, sent so that it survives the page closing or reloading (the browser finishes it for us). */
+export function patchViewOnExit(id: number, data: Partial<ViewData>): void {
+  void fetch(`/api/dm/views/${id}`, { method: 'PATCH', keepalive: true, credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
+}
 export const deleteView = (id: number) => request<void>(`/api/dm/views/${id}`, { method: 'DELETE' });
 
 /** One page of the tasks a Data Manager query selects; `all` adds annotations, predictions and annotators. */
@@ -111,4 +115,15 @@ export function useActions(projectId: number) {
 
 export function runAction(projectId: number, actionId: string, body: { selectedItems: SelectedItems; filters: Filters; ordering: string[] }): Promise<ActionResult> {
   return request<ActionResult>(`/api/dm/actions${query({ id: actionId, project: projectId })}`, { method: 'POST', json: body });
+}
+
+/** The organization's people by id, to name annotators; empty for those who may not list them. */
+export function useUserNames() {
+  return useQuery({
+    queryKey: ['users', 'names'],
+    queryFn: ({ signal }) => request<User[]>('/api/users', { signal }),
+    staleTime: 5 * 60_000,
+    retry: false,
+    select: (list) => new Map(list.map((u) => [u.id, u.email || u.username])),
+  });
 }

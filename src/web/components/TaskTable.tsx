@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { DM_PAGE_SIZE, fetchDmPage, type DmPage, type DmQuery, type DmTask } from '../api/dm';
 import { ID_COLUMN, type Column } from '../dm/columns';
-import { isSelected, selectedCount, toggle, type Selection } from '../dm/selection';
+import { EVERYTHING, isSelected, NOTHING, selectedCount, toggle, type Selection } from '../dm/selection';
 import { useDebounced } from '../lib/use-debounced';
 
 const ROW_HEIGHT = 36;
@@ -27,6 +27,9 @@ export interface TaskTableProps {
   /** the first page's answer: how many tasks match, and a sample of them */
   onFirstPage?: (page: DmPage) => void;
 }
+
+/** `120px` → 120, `minmax(200px, 1fr)` → 200 */
+const minPixels = (width: string) => Number(/(\d+)px/.exec(width)?.[1] ?? 0);
 
 function sortState(ordering: string[], columnId: string): 'ascending' | 'descending' | undefined {
   const first = ordering[0];
@@ -55,9 +58,12 @@ export function TaskTable({ projectId, columns, query, selection, onSelectionCha
     if (settled && first.data) onFirstPage?.(first.data);
   }, [settled, first.data, onFirstPage]);
   const template = columns.map((c) => c.width).join(' ');
+  // every row is at least as wide as all columns at their narrowest, so the columns line up when they overflow
+  const minWidth = columns.reduce((sum, c) => sum + minPixels(c.width), 0);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 15 });
+  // the header row sits in the scroller above the rows (sticky), so it scrolls sideways with them
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 15, scrollMargin: ROW_HEIGHT });
   // a new query starts at its first row
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
@@ -94,30 +100,30 @@ export function TaskTable({ projectId, columns, query, selection, onSelectionCha
   }
   return (
     <div className="task-table" role="table" aria-label="Tasks" aria-rowcount={total + 1} aria-busy={!settled} data-total={settled ? total : undefined}>
-      <div className="task-row task-head" role="row" style={{ gridTemplateColumns: template }}>
-        {columns.map((c) => (
-          <div key={c.id} role="columnheader" className="cell" aria-sort={sortState(query.ordering, c.id)} data-column={c.id}>
-            {c.id === ID_COLUMN && (
-              <input
-                ref={headBox}
-                type="checkbox"
-                className="dm-check"
-                aria-label="Select all tasks"
-                checked={allTicked}
-                onChange={() => onSelectionChange(allTicked || count > 0 ? { all: false, ids: new Set() } : { all: true, ids: new Set() })}
-              />
-            )}
-            {c.sortable ? (
-              <button type="button" className="dm-sort" onClick={() => onSort(c.id)} title={`Order by ${c.title}`}>
-                {c.title}
-              </button>
-            ) : (
-              c.title
-            )}
-          </div>
-        ))}
-      </div>
       <div ref={scroller} className="task-scroll" data-testid="task-scroll">
+        <div className="task-row task-head" role="row" style={{ gridTemplateColumns: template, minWidth }}>
+          {columns.map((c) => (
+            <div key={c.id} role="columnheader" className="cell" aria-sort={sortState(query.ordering, c.id)} data-column={c.id}>
+              {c.id === ID_COLUMN && (
+                <input
+                  ref={headBox}
+                  type="checkbox"
+                  className="dm-check"
+                  aria-label="Select all tasks"
+                  checked={allTicked}
+                  onChange={() => onSelectionChange(count > 0 ? NOTHING : EVERYTHING)}
+                />
+              )}
+              {c.sortable ? (
+                <button type="button" className="dm-sort" onClick={() => onSort(c.id)} title={`Order by ${c.title}`}>
+                  {c.title}
+                </button>
+              ) : (
+                c.title
+              )}
+            </div>
+          ))}
+        </div>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {rows.map((r) => {
             const task = taskAt(r.index);
@@ -130,7 +136,7 @@ export function TaskTable({ projectId, columns, query, selection, onSelectionCha
                 aria-rowindex={r.index + 2}
                 aria-selected={task ? ticked : undefined}
                 className={classes.filter(Boolean).join(' ')}
-                style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${r.start}px)` }}
+                style={{ gridTemplateColumns: template, minWidth, height: ROW_HEIGHT, transform: `translateY(${r.start - ROW_HEIGHT}px)` }}
                 data-task-id={task?.id}
                 onClick={() => task && onOpen(task)}
               >

@@ -42,14 +42,14 @@ function DataValue({ value, objectTag }: { value: unknown; objectTag?: string })
   return <pre className="dm-preview-json">{JSON.stringify(value, null, 2)}</pre>;
 }
 
-function AnnotationCard({ a }: { a: Annotation }) {
+function AnnotationCard({ a, userName }: { a: Annotation; userName: (id: number) => string }) {
   return (
     <li className="dm-card" data-testid="preview-annotation">
       <div className="dm-card-head">
         <strong>Annotation #{a.id}</strong>
         {a.was_cancelled && <span className="dm-badge">skipped</span>}
         <span className="muted">
-          {a.completed_by !== null ? `by user #${a.completed_by} · ` : ''}
+          {a.completed_by !== null ? `by ${userName(a.completed_by)} · ` : ''}
           {new Date(a.created_at).toLocaleString()}
           {a.lead_time ? ` · ${a.lead_time.toFixed(1)} s` : ''}
         </span>
@@ -75,7 +75,19 @@ function PredictionCard({ p }: { p: Prediction }) {
 }
 
 /** A drawer beside the table with one task's data, annotations and predictions, and the way to label it. */
-export function TaskPreview({ projectId, taskId, dataTypes, onClose }: { projectId: number; taskId: number; dataTypes: Record<string, string>; onClose: () => void }) {
+export function TaskPreview({
+  projectId,
+  taskId,
+  dataTypes,
+  userName,
+  onClose,
+}: {
+  projectId: number;
+  taskId: number;
+  dataTypes: Record<string, string>;
+  userName: (id: number) => string;
+  onClose: () => void;
+}) {
   const task = useQuery({ queryKey: ['tasks', projectId, 'detail', taskId], queryFn: ({ signal }) => fetchTaskDetails(taskId, signal) });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -121,7 +133,7 @@ export function TaskPreview({ projectId, taskId, dataTypes, onClose }: { project
               {t.annotations?.length ? (
                 <ul className="dm-cards">
                   {t.annotations.map((a) => (
-                    <AnnotationCard key={a.id} a={a} />
+                    <AnnotationCard key={a.id} a={a} userName={userName} />
                   ))}
                 </ul>
               ) : (

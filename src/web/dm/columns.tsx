@@ -52,7 +52,7 @@ const annotatorIds = (t: DmTask) => (t.annotators ?? []).map((a) => (typeof a ==
  * Columns from the data keys plus the task fields, in Label Studio's order. `dataTypes` maps data keys to the
  * object tag reading them (from the project), `sampleTypes` the filter type guessed from the tasks on screen.
  */
-export function columnsOf(dataKeys: string[], dataTypes: Record<string, string>, sampleTypes: Record<string, FilterType>): Column[] {
+export function columnsOf(dataKeys: string[], dataTypes: Record<string, string>, sampleTypes: Record<string, FilterType>, userName: (id: number) => string = (id) => `#${id}`): Column[] {
   return [
     { id: ID_COLUMN, title: 'ID', width: '110px', type: 'Number', sortable: true, cell: (t) => String(t.id) },
     { id: 'tasks:inner_id', title: 'Inner ID', width: '90px', type: 'Number', sortable: true, hiddenByDefault: true, cell: (t) => String(t.inner_id) },
@@ -68,8 +68,8 @@ export function columnsOf(dataKeys: string[], dataTypes: Record<string, string>,
     { id: 'tasks:cancelled_annotations', title: 'Skipped', width: '90px', type: 'Number', sortable: true, cell: (t) => String(t.cancelled_annotations) },
     { id: 'tasks:total_predictions', title: 'Predictions', width: '110px', type: 'Number', sortable: true, cell: (t) => String(t.total_predictions) },
     { id: 'tasks:completed_at', title: 'Completed', width: '190px', type: 'Datetime', sortable: true, cell: (t) => dateText(t.completed_at) },
-    { id: 'tasks:annotators', title: 'Annotated by', width: '140px', type: 'Number', sortable: false, needsDetails: true, hiddenByDefault: true, cell: (t) => annotatorIds(t).map((id) => `#${id}`).join(', ') },
-    { id: 'tasks:ground_truth', title: 'Ground truth', width: '110px', type: 'Boolean', sortable: false, hiddenByDefault: true, cell: (t) => (t.ground_truth ? 'yes' : '') },
+    { id: 'tasks:annotators', title: 'Annotated by', width: '180px', type: 'Number', sortable: false, needsDetails: true, hiddenByDefault: true, cell: (t) => annotatorIds(t).map(userName).join(', ') },
+    { id: 'tasks:ground_truth', title: 'Ground truth', width: '125px', type: 'Boolean', sortable: false, hiddenByDefault: true, cell: (t) => (t.ground_truth ? 'yes' : '') },
     { id: 'tasks:created_at', title: 'Created', width: '190px', type: 'Datetime', sortable: true, hiddenByDefault: true, cell: (t) => dateText(t.created_at) },
     { id: 'tasks:updated_at', title: 'Updated', width: '190px', type: 'Datetime', sortable: true, hiddenByDefault: true, cell: (t) => dateText(t.updated_at) },
   ];

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { createView, deleteView, patchView, useViews, viewsKey, type View, type ViewData } from '../api/dm';
+import { createView, deleteView, patchView, patchViewOnExit, useViews, viewsKey, type View, type ViewData } from '../api/dm';
 
 const lastTabKey = (projectId: number) => `labelfleet.dm.tab.${projectId}`;
 
@@ -64,7 +64,17 @@ export function useViewTabs(projectId: number) {
   );
   useEffect(() => {
     const all = pending.current;
+    // a reload right after typing must not lose the change
+    const onExit = () => {
+      for (const [id, p] of all) {
+        clearTimeout(p.timer);
+        patchViewOnExit(id, p.data);
+      }
+      all.clear();
+    };
+    window.addEventListener('pagehide', onExit);
     return () => {
+      window.removeEventListener('pagehide', onExit);
       for (const id of [...all.keys()]) flush(id);
     };
   }, [flush]);

@@ -63,6 +63,7 @@ export function RegionList() {
   const regions = results.filter((r) => REGION_TYPES.has(r.type));
   if (regions.length === 0) return null;
   const regionIds = new Set(regions.map((r) => r.id));
+  const allHidden = regions.every((r) => hiddenIds.includes(r.id));
   const attributesOf = new Map<string, ResultItem[]>();
   for (const r of results) {
     if (REGION_TYPES.has(r.type) || !regionIds.has(r.id)) continue;
@@ -70,7 +71,12 @@ export function RegionList() {
   }
   return (
     <section className="lf-regions" aria-label="Regions">
-      <h3>Regions ({regions.length})</h3>
+      <div className="lf-regions-head">
+        <h3>Regions ({regions.length})</h3>
+        <button type="button" className="lf-tool" onClick={() => store.update((s) => ({ ...s, hiddenIds: allHidden ? [] : regions.map((r) => r.id) }))}>
+          {allHidden ? 'Show all' : 'Hide all'}
+        </button>
+      </div>
       <ul>
         {regions.map((r) => (
           <RegionRow

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { authorOf, createTaskAnnotation, deleteDraft, updateTaskAnnotation, type LabelingTask, type PredictionItem, type SubmitBody } from '../api/labeling';
 import type { Project } from '../api/types';
 import { Editor, textAreasOf } from '../editor/Editor';
+import { validateForSubmit } from '../editor/validate';
 import { AnnotationList, DraftIndicator } from './AnnotationList';
 import type { DraftSaver } from './draft-saver';
 import { newEntry, openTask, resultOf, submitLeadTime, type Entry } from './entries';
@@ -73,6 +74,8 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
   const [work, setWork] = useState(() => openTask(task, userId, textAreas, reopened));
   const entry = work.entries.find((e) => e.key === work.selected) ?? work.entries[0];
   const [saving, setSaving] = useState(false);
+  // a second Ctrl+Enter may come before `saving` re-renders
+  const busy = useRef(false);
   const [error, setError] = useState<string | null>(null);
   const openedAt = useRef(performance.now());
 
@@ -101,8 +104,16 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
 
   const save = useCallback(
     async (skip: boolean) => {
-      if (saving || (!skip && !entry.editable)) return;
+      if (busy.current || (!skip && !entry.editable)) return;
       const target = entry.editable ? entry : null;
+      if (!skip && target) {
+        const problems = validateForSubmit(project.label_config, resultOf(target, textAreas));
+        if (problems.length) {
+          setError(problems.join(' '));
+          return;
+        }
+      }
+      busy.current = true;
       setSaving(true);
       setError(null);
       const saver = target?.saver ?? null;
@@ -113,18 +124,20 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
         if (skip) await skipTask(project.id, task, target, body, draftId);
         else if (target?.annotation) await updateTaskAnnotation(target.annotation.id, { ...body, was_cancelled: false });
         else await createTaskAnnotation(project.id, task.id, { ...body, parent_prediction: target?.parentPrediction?.id ?? null, draft_id: draftId });
-        // the server drops the drafts of new annotations on submit; an annotation's own draft is superseded by its update
-        if (target?.annotation && draftId !== null) await deleteDraft(draftId);
+        // the server drops the drafts of new annotations on submit; an annotation's own draft is superseded by its
+        // update, and a draft left behind by a failed delete only means stale work offered again: not worth an error
+        if (target?.annotation && draftId !== null) await deleteDraft(draftId).catch(() => undefined);
         saver?.discard();
         onDone(skip ? `Task ${task.id} skipped.` : target?.annotation ? `Task ${task.id} updated.` : `Task ${task.id} submitted.`);
       } catch (err) {
         setError((err as Error).message);
         saver?.resume();
       } finally {
+        busy.current = false;
         setSaving(false);
       }
     },
-    [saving, entry, textAreas, project.id, task, onDone],
+    [entry, textAreas, project.id, task, onDone],
   );
   const submit = useCallback(() => void save(false), [save]);
 

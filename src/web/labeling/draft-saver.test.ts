@@ -11,7 +11,7 @@ const draftReply = (id: number) => ({ id, updated_at: '2026-01-01T00:00:00.000Z'
 
 function setup(draft: { id: number; updatedAt: string } | null = null) {
   const store = createAnnotationStore();
-  const saver = createDraftSaver({ taskId: 7, annotationId: null, draft, store, body: () => ({ result: store.getState().results, lead_time: 1 }) }, 100);
+  const saver = createDraftSaver({ taskId: 7, annotationId: null, draft, store, body: () => ({ result: store.getState().results, lead_time: 1 }) }, 100, 1000);
   const choose = (value: string) => store.update((s) => setClassification(s, SENTIMENT, { choices: [value] }));
   return { store, saver, choose };
 }
@@ -72,6 +72,18 @@ describe('the draft saver', () => {
     expect(api.createDraft).toHaveBeenCalledTimes(1);
     expect(api.updateDraft).toHaveBeenCalledTimes(1);
     expect((api.updateDraft.mock.calls[0][1].result as ResultItem[])[0].value).toEqual({ choices: ['B'] });
+  });
+
+  it('tries a failed save again a while later', async () => {
+    api.createDraft.mockRejectedValueOnce(new Error('The server answered 502'));
+    const { saver, choose } = setup();
+    saver.start();
+    choose('A');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(saver.status()).toEqual({ state: 'failed', message: 'The server answered 502' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(api.createDraft).toHaveBeenCalledTimes(2);
+    expect(saver.status()).toMatchObject({ state: 'saved' });
   });
 
   it('saves what is unsaved when stopped (the annotator leaves the task)', async () => {

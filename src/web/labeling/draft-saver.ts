@@ -10,6 +10,8 @@ export type DraftStatus =
 
 /** How long the annotator must pause before their work is saved as a draft. */
 export const DRAFT_DELAY_MS = 800;
+/** A failed save (server or network down) is tried again this much later, if nothing else saves first. */
+export const DRAFT_RETRY_MS = 5000;
 
 export interface DraftSaver {
   /** the server's draft id, once one exists */
@@ -47,7 +49,7 @@ const edits = (s: EditorState) => [s.results, s.pendingText] as const;
  * Saves one annotation's work as a Label Studio draft while the annotator labels: a pause of
  * DRAFT_DELAY_MS after a change creates the draft (POST) or updates it (PATCH); saves run one at a time.
  */
-export function createDraftSaver(t: DraftTarget, delayMs = DRAFT_DELAY_MS): DraftSaver {
+export function createDraftSaver(t: DraftTarget, delayMs = DRAFT_DELAY_MS, retryMs = DRAFT_RETRY_MS): DraftSaver {
   let draftId = t.draft?.id ?? null;
   let status: DraftStatus = t.draft ? { state: 'saved', at: new Date(t.draft.updatedAt), restored: true } : { state: 'clean' };
   let dirty = false;
@@ -63,9 +65,9 @@ export function createDraftSaver(t: DraftTarget, delayMs = DRAFT_DELAY_MS): Draf
     status = next;
     for (const l of listeners) l();
   };
-  const schedule = () => {
+  const schedule = (ms = delayMs) => {
     clearTimeout(timer);
-    timer = setTimeout(() => void enqueue(), delayMs);
+    timer = setTimeout(() => void enqueue(), ms);
   };
   const saveOnce = async () => {
     if (!dirty || paused || done) return;
@@ -79,6 +81,7 @@ export function createDraftSaver(t: DraftTarget, delayMs = DRAFT_DELAY_MS): Draf
     } catch (err) {
       dirty = true;
       set({ state: 'failed', message: (err as Error).message });
+      if (!paused && !done && unsubscribe) schedule(retryMs);
     }
   };
   const enqueue = () => {

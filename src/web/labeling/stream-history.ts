@@ -11,8 +11,8 @@ function load(projectId: number): number[] {
 }
 
 export interface StreamHistory {
-  /** adds a task the annotator is looking at (once) */
-  remember: (taskId: number) => void;
+  /** adds a task the annotator is looking at; one the stream serves again moves to the end, as in Label Studio */
+  remember: (taskId: number, fromStream: boolean) => void;
   previousOf: (taskId: number) => number | null;
   nextOf: (taskId: number) => number | null;
   /** the task seen last, for going back once the stream is done */
@@ -23,10 +23,10 @@ export interface StreamHistory {
 export function useStreamHistory(projectId: number): StreamHistory {
   const [ids, setIds] = useState(() => load(projectId));
   const remember = useCallback(
-    (taskId: number) =>
+    (taskId: number, fromStream: boolean) =>
       setIds((list) => {
-        if (list.includes(taskId)) return list;
-        const next = [...list, taskId];
+        if (list.includes(taskId) && (!fromStream || list.at(-1) === taskId)) return list;
+        const next = [...list.filter((id) => id !== taskId), taskId];
         sessionStorage.setItem(`labelfleet:label-history:${projectId}`, JSON.stringify(next));
         return next;
       }),

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import type { ActionResult, DmAction, DmPage, DmQuery, Filters, FilterType } from '../api/dm';
+import { useUserNames, type ActionResult, type DmAction, type DmPage, type DmQuery, type Filters, type FilterType } from '../api/dm';
 import { useProject } from '../api/projects';
 import { ExportDialog } from '../components/ExportDialog';
 import { ImportDialog } from '../components/ImportDialog';
@@ -60,7 +60,9 @@ export function DataManagerPage() {
   const p = project.data;
   const dataTypes = useMemo(() => p?.data_types ?? {}, [p?.data_types]);
   const dataKeys = useMemo(() => [...new Set([...Object.keys(dataTypes), ...seen.keys])], [dataTypes, seen.keys]);
-  const columns = useMemo(() => columnsOf(dataKeys, dataTypes, seen.types), [dataKeys, dataTypes, seen.types]);
+  const names = useUserNames().data;
+  const userName = useCallback((uid: number) => names?.get(uid) ?? `#${uid}`, [names]);
+  const columns = useMemo(() => columnsOf(dataKeys, dataTypes, seen.types, userName), [dataKeys, dataTypes, seen.types, userName]);
   const hidden = hiddenOf(columns, view?.data.hiddenColumns?.explore);
   const visible = columns.filter((c) => !hidden.has(c.id));
   const filterColumns = useMemo(() => [...columns.filter((c) => !c.needsDetails), ...FILTER_ONLY_COLUMNS], [columns]);
@@ -184,7 +186,7 @@ export function DataManagerPage() {
                 onFirstPage={onFirstPage}
               />
             )}
-            {previewId !== null && <TaskPreview projectId={id} taskId={previewId} dataTypes={dataTypes} onClose={closePreview} />}
+            {previewId !== null && <TaskPreview projectId={id} taskId={previewId} dataTypes={dataTypes} userName={userName} onClose={closePreview} />}
           </div>
         </>
       )}

@@ -34,28 +34,27 @@ export function LabelPage() {
   const [notice, setNotice] = useState<string | null>(null);
 
   const { remember } = history;
+  const fromStream = taskParam === null;
   useEffect(() => {
-    if (task) remember(task.id);
-  }, [task, remember]);
+    if (task) remember(task.id, fromStream);
+  }, [task, remember, fromStream]);
 
   const previousId = task ? history.previousOf(task.id) : null;
   const nextId = task ? history.nextOf(task.id) : null;
-  // from the last task seen, Next goes back to the stream; in the stream itself there is nothing further
-  const canGoNext = task !== null && (nextId !== null || taskParam !== null);
-  const goNext = useCallback(() => {
-    if (nextId !== null) setParams({ task: String(nextId) });
-    else if (taskParam) setParams({});
-    else setRound((r) => r + 1);
-  }, [nextId, taskParam, setParams]);
+  // Next walks forward through the tasks seen, and from the last of them back to the stream
+  const canGoNext = task !== null && (nextId !== null || !fromStream);
+  const goNext = useCallback(() => setParams(nextId !== null ? { task: String(nextId) } : {}), [nextId, setParams]);
 
   const done = useCallback(
     (message: string) => {
       setNotice(message);
       void qc.invalidateQueries({ queryKey: ['projects'] });
       void qc.invalidateQueries({ queryKey: ['tasks', projectId] });
-      goNext();
+      // in the stream, the next task it serves; on a task seen before, the one seen after it
+      if (fromStream) setRound((r) => r + 1);
+      else goNext();
     },
-    [qc, projectId, goNext],
+    [qc, projectId, goNext, fromStream],
   );
 
   const p = project.data;

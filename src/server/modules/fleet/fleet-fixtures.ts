@@ -74,3 +74,17 @@ export async function startAnnotator(call: Call, id: number): Promise<void> {
   if (res.statusCode !== 200) throw new Error(`start failed: ${res.statusCode} ${res.body}`);
   await waitFor(async () => (await call('GET', `/api/annotators/${id}/status`)).json().status === 'active', `annotator ${id} active`);
 }
+
+/** Labels every task of a batch through the Label Studio API's label stream with the caller's own token; returns the task ids in the order served. */
+export async function labelAll(call: Call, projectId: number, result: (taskId: number) => unknown[], leadTime = 4): Promise<number[]> {
+  const done: number[] = [];
+  for (;;) {
+    const next = await call('GET', `/api/projects/${projectId}/next`);
+    if (next.statusCode === 404) return done;
+    if (next.statusCode !== 200) throw new Error(`next task: ${next.statusCode} ${next.body}`);
+    const task = next.json();
+    const res = await call('POST', `/api/tasks/${task.id}/annotations`, { result: result(task.id), lead_time: leadTime });
+    if (res.statusCode !== 201) throw new Error(`annotation: ${res.statusCode} ${res.body}`);
+    done.push(task.id);
+  }
+}

@@ -10,7 +10,13 @@ import { taskVisibility } from './visibility.js';
 
 /**
  * Task media under an opaque name (`/data/fleet-media/<id>`): the URL says nothing about the storage key, so a
- * gold image looks like any other. Managers of the organization and the assignment's annotator may fetch it.
+ * gold image looks like any other. Managers of the organization and the assignment's annotator may fetch it;
+ * anyone else gets the same 404 as for a name that does not exist.
+ *
+ * With S3 storage the server proxies the object rather than handing out presigned URLs: a presigned URL (or a
+ * redirect to one) carries the bucket key, which would tell a gold image from an item (`gold/cat.jpg`), and it
+ * would stay valid for its whole TTL after the annotator's workspace is stopped. The task's data keeps one
+ * stable URL, checked on every fetch, and the bucket needs no CORS or public access.
  */
 export function mediaRoutes(app: FastifyInstance, ctx: Ctx): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

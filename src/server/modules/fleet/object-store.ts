@@ -4,7 +4,7 @@ import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
 import { invalid, issue } from './http.js';
 import { localStore } from './local-storage.js';
-import { settingValue } from './settings.js';
+import { s3Store } from './s3-storage.js';
 
 /**
  * Where workflows read source items and gold images and write exports and archived rejections. Keys are
@@ -36,12 +36,35 @@ function checkBucketName(name: unknown, field: string): string {
   return name;
 }
 
+const SETTINGS = ['storage.type', 's3.bucket', 's3.endpoint', 's3.region', 's3.accessKeyId', 's3.secretAccessKey'];
+
+const optionalString = (v: unknown, field: string): string | null => {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v !== 'string') throw invalid(`Setting ${field} must be a string`, [issue(field, 'must be a string')]);
+  return v;
+};
+
 /** The organization's store; `bucket` overrides the s3.bucket setting (an archive in another bucket). */
 export async function storeOf(ctx: Ctx, orgId: number, db: Queryable = ctx.db, bucket?: string): Promise<ObjectStore> {
-  const type = await settingValue<unknown>(db, orgId, 'storage.type', 'local');
-  const name = checkBucketName(bucket ?? (await settingValue<unknown>(db, orgId, 's3.bucket', 'labelfleet')), bucket === undefined ? 's3.bucket' : 'bucket');
+  const rows = await db.query<{ key: string; value: unknown }>('SELECT key, value FROM fleet_settings WHERE organization_id = $1 AND key = ANY($2::text[])', [orgId, SETTINGS]);
+  const setting = new Map(rows.map((r) => [r.key, r.value]));
+  const type = setting.get('storage.type') ?? 'local';
+  const name = checkBucketName(bucket ?? setting.get('s3.bucket') ?? 'labelfleet', bucket === undefined ? 's3.bucket' : 'bucket');
   if (type === 'local') return localStore(ctx.config.dataDir, name);
-  throw invalid(`Storage type "${String(type)}" is not available; set storage.type to "local"`, [issue('storage.type', 'only "local" is supported')]);
+  if (type === 's3') {
+    const endpoint = optionalString(setting.get('s3.endpoint'), 's3.endpoint');
+    if (endpoint !== null && !/^https?:\/\/[^\s/]+/.test(endpoint)) throw invalid('Setting s3.endpoint must be an http(s) URL', [issue('s3.endpoint', 'an http(s) URL')]);
+    return s3Store(
+      {
+        endpoint,
+        region: optionalString(setting.get('s3.region'), 's3.region'),
+        accessKeyId: optionalString(setting.get('s3.accessKeyId'), 's3.accessKeyId'),
+        secretAccessKey: optionalString(setting.get('s3.secretAccessKey'), 's3.secretAccessKey'),
+      },
+      name,
+    );
+  }
+  throw invalid(`Storage type "${String(type)}" is not available; set storage.type to "local" or "s3"`, [issue('storage.type', '"local" or "s3"')]);
 }
 
 /** A folder-like prefix: no leading slash, one trailing slash (so `images/cat` does not match `images/cats/`). */

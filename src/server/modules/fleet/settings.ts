@@ -9,8 +9,8 @@ import { envelope, fleetNotFound, iso, managerOf, Pagination } from './http.js';
  * A JSON key-value store per organization. Keys LabelFleet reads:
  * - `storage.type`: where workflows read items and write exports and archives: "local" (default) or "s3"
  * - `s3.bucket`: the bucket (default "labelfleet"); with local storage, a folder under `<data dir>/storage/`
- * - `s3.endpoint`, `s3.region`, `s3.accessKeyId`, `s3.secretAccessKey`, `s3.forcePathStyle`: the S3 connection;
- *   without keys the AWS SDK's own chain (environment, profile, instance role) applies
+ * - `s3.endpoint` (an S3-compatible server, addressed path-style), `s3.region`, `s3.accessKeyId`, `s3.secretAccessKey`:
+ *   the S3 connection; without keys the AWS SDK's own chain (environment, profile, instance role) applies
  * - `fleet.sourceRescanSeconds`: how old a source listing may get before an assignment lists again (default 60; 0: only on sync)
  * - `quality.accuracyThreshold`: gold accuracy below which an annotator is flagged (default 0.7)
  * - `fleet.publicUrl`: the address annotators open to label (default http://<host>:<port>)
@@ -23,7 +23,12 @@ export interface SettingRow {
   updated_at: Date;
 }
 
-const serialize = (s: SettingRow) => ({ id: s.id, key: s.key, value: s.value, description: s.description, updatedAt: iso(s.updated_at) });
+/** Secrets are write-only: replies show a mask, and PUTting the mask back keeps the stored value. */
+const SECRET_KEYS = new Set(['s3.secretAccessKey']);
+export const SECRET_MASK = '********';
+const shown = (s: SettingRow) => (SECRET_KEYS.has(s.key) && s.value !== null ? SECRET_MASK : s.value);
+
+const serialize = (s: SettingRow) => ({ id: s.id, key: s.key, value: shown(s), description: s.description, updatedAt: iso(s.updated_at) });
 
 export async function settingValue<T>(db: Queryable, orgId: number, key: string, fallback: T): Promise<T> {
   const rows = await db.query<{ value: T }>('SELECT value FROM fleet_settings WHERE organization_id = $1 AND key = $2', [orgId, key]);
@@ -56,10 +61,10 @@ export function settingRoutes(app: FastifyInstance, ctx: Ctx): void {
   r.put('/api/settings/:key', { schema: { tags, params: KeyParams, body: SettingBody } }, async (req) => {
     const rows = await ctx.db.query<SettingRow>(
       `INSERT INTO fleet_settings (organization_id, key, value, description) VALUES ($1, $2, $3::jsonb, $4)
-       ON CONFLICT (organization_id, key) DO UPDATE SET value = EXCLUDED.value,
+       ON CONFLICT (organization_id, key) DO UPDATE SET value = CASE WHEN $6 THEN fleet_settings.value ELSE EXCLUDED.value END,
          description = CASE WHEN $5 THEN EXCLUDED.description ELSE fleet_settings.description END, updated_at = now()
        RETURNING *`,
-      [managerOf(req).orgId, req.params.key, JSON.stringify(req.body.value), req.body.description ?? null, req.body.description !== undefined],
+      [managerOf(req).orgId, req.params.key, JSON.stringify(req.body.value), req.body.description ?? null, req.body.description !== undefined, SECRET_KEYS.has(req.params.key) && req.body.value === SECRET_MASK],
     );
     return serialize(rows[0]);
   });

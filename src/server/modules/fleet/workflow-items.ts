@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
+import { AppError } from '../../errors.js';
 import { folderPrefix, storeOf, type ListedObject } from './object-store.js';
 import { settingValue } from './settings.js';
 import type { WorkflowRow } from './workflows.js';
@@ -79,7 +80,14 @@ export async function rescanSourceIfStale(ctx: Ctx, w: WorkflowRow): Promise<voi
     `UPDATE workflows SET source_listed_at = now() WHERE id = $1 AND (source_listed_at IS NULL OR source_listed_at < now() - make_interval(secs => $2::double precision)) RETURNING id`,
     [w.id, seconds],
   );
-  if (claimed.length) await syncSourceItems(ctx, w);
+  if (!claimed.length) return;
+  try {
+    await syncSourceItems(ctx, w);
+  } catch (err) {
+    // storage unreachable or misconfigured: assign from the items already recorded and list again after the
+    // interval; POST /api/workflows/:id/sync reports the error to a manager
+    if (!(err instanceof AppError)) throw err;
+  }
 }
 
 export const DEFAULT_RESCAN_SECONDS = 60;

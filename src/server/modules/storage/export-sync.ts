@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Ctx } from '../../context.js';
 import type { Queryable } from '../../db/connection.js';
 import { subscribe, type DomainEvent } from '../../events.js';
@@ -9,11 +7,12 @@ import { annotationsOfTasks, type AnnotationRow } from '../annotations/service.j
 import { listTaskPage } from '../tasks/list.js';
 import { serializeTask } from '../tasks/serialize.js';
 import { selectedTaskIds } from '../tasks/service.js';
-import { checkedStoragePath } from './local-files.js';
 import * as q from './queries.js';
 import type { StorageRow } from './queries.js';
+import { kindOf } from './service.js';
 
 const CHUNK = 500;
+const WRITE_CONCURRENCY = 8;
 
 /** Label Studio's export storage layout: one object per annotation, keyed by its id, holding the task export with that annotation. */
 async function annotationObject(db: Queryable, a: AnnotationRow): Promise<string> {
@@ -22,72 +21,79 @@ async function annotationObject(db: Queryable, a: AnnotationRow): Promise<string
   return JSON.stringify({ ...task, annotations: [serializeAnnotation(a)] });
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half an object. */
-async function writeObject(dir: string, key: string, body: string): Promise<void> {
-  await fs.promises.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${key}.tmp-${process.pid}`);
-  await fs.promises.writeFile(tmp, body);
-  await fs.promises.rename(tmp, path.join(dir, key));
-}
-
-async function writeAnnotations(db: Queryable, storage: StorageRow, annotations: AnnotationRow[]): Promise<number> {
-  const dir = checkedStoragePath(storage.path, false);
-  let written = 0;
-  for (const a of annotations) {
-    if (a.was_cancelled) continue;
-    await writeObject(dir, String(a.id), await annotationObject(db, a));
-    written++;
-  }
-  return written;
-}
-
-/** Writes every annotation of the project to the export storage; records the count as last_sync_count. */
-export async function syncExportStorage(db: Queryable, storage: StorageRow): Promise<StorageRow> {
-  checkedStoragePath(storage.path, false);
-  await q.setSyncState(db, storage.id, 'in_progress', null, null);
-  try {
-    const taskIds = await selectedTaskIds(db, { projectId: storage.project_id, query: {} });
-    let count = 0;
-    for (let i = 0; i < taskIds.length; i += CHUNK) count += await writeAnnotations(db, storage, await annotationsOfTasks(db, taskIds.slice(i, i + CHUNK)));
-    return await q.setSyncState(db, storage.id, 'completed', null, count);
-  } catch (err) {
-    return q.setSyncState(db, storage.id, 'failed', (err as Error).message, null);
-  }
-}
-
-async function onEvent(db: Queryable, e: DomainEvent): Promise<void> {
-  const projectId =
-    e.type === 'annotation.created' || e.type === 'annotation.updated' ? e.annotation.project_id : e.type === 'annotations.created' || e.type === 'annotations.deleted' ? e.projectId : null;
-  if (projectId === null) return;
-  const storages = await q.storagesOfProject(db, projectId, 'export', 'localfiles');
-  if (storages.length === 0) return;
-  for (const storage of storages) {
-    switch (e.type) {
-      case 'annotation.created':
-      case 'annotation.updated':
-        await writeAnnotations(db, storage, [e.annotation]);
-        break;
-      case 'annotations.created': {
-        const wanted = new Set(e.annotationIds);
-        await writeAnnotations(db, storage, (await annotationsOfTasks(db, [...new Set(e.taskIds)])).filter((a) => wanted.has(a.id)));
-        break;
-      }
-      case 'annotations.deleted': {
-        if (!storage.can_delete_objects) break;
-        const dir = checkedStoragePath(storage.path, false);
-        for (const id of e.annotationIds) await fs.promises.rm(path.join(dir, String(id)), { force: true });
-        break;
-      }
+/** Writes the annotations' objects (a few side by side); cancelled ones are skipped. Returns how many were written. */
+export async function writeAnnotations(db: Queryable, storage: StorageRow, annotations: AnnotationRow[]): Promise<number> {
+  const kind = kindOf(storage.type);
+  const todo = annotations.filter((a) => !a.was_cancelled);
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const a = todo[next++];
+      await kind.write(storage, kind.exportKey(storage, a.id), await annotationObject(db, a));
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, todo.length) }, worker));
+  return todo.length;
+}
+
+export async function removeAnnotations(storage: StorageRow, annotationIds: number[]): Promise<void> {
+  const kind = kindOf(storage.type);
+  for (const id of annotationIds) await kind.remove(storage, kind.exportKey(storage, id));
+}
+
+/** Writes every annotation of the project to the export storage; returns the count. */
+export async function exportAllAnnotations(db: Queryable, storage: StorageRow): Promise<number> {
+  const taskIds = await selectedTaskIds(db, { projectId: storage.project_id, query: {} });
+  let count = 0;
+  for (let i = 0; i < taskIds.length; i += CHUNK) count += await writeAnnotations(db, storage, await annotationsOfTasks(db, taskIds.slice(i, i + CHUNK)));
+  return count;
+}
+
+/** What one annotation event asks of the project's export storages. */
+export interface ExportChange {
+  write: { annotationId: number; taskId: number }[];
+  remove: number[];
+}
+
+function changeOf(e: DomainEvent): { projectId: number; change: ExportChange } | null {
+  switch (e.type) {
+    case 'annotation.created':
+    case 'annotation.updated':
+      return { projectId: e.annotation.project_id, change: { write: [{ annotationId: e.annotation.id, taskId: e.annotation.task_id }], remove: [] } };
+    case 'annotations.created':
+      return { projectId: e.projectId, change: { write: e.annotationIds.map((annotationId, i) => ({ annotationId, taskId: e.taskIds[i] })), remove: [] } };
+    case 'annotations.deleted':
+      return { projectId: e.projectId, change: { write: [], remove: e.annotationIds } };
+    default:
+      return null;
   }
+}
+
+/** Applies a change to one export storage, reading the annotations as they are now (a job may run late). */
+export async function applyExportChange(db: Queryable, storage: StorageRow, change: ExportChange): Promise<void> {
+  if (change.write.length) {
+    const wanted = new Set(change.write.map((w) => w.annotationId));
+    const current = (await annotationsOfTasks(db, [...new Set(change.write.map((w) => w.taskId))])).filter((a) => wanted.has(a.id));
+    await writeAnnotations(db, storage, current);
+  }
+  if (change.remove.length && storage.can_delete_objects) await removeAnnotations(storage, change.remove);
 }
 
 const EVENT_TYPES = ['annotation.created', 'annotation.updated', 'annotations.created', 'annotations.deleted'] as const;
 
-/** Mirrors annotation changes into the projects' export storages as they happen; returns the unsubscribe. */
-export function listenForStorageExports(ctx: Ctx, log: JobLog): () => void {
-  const offs = EVENT_TYPES.map((type) =>
-    subscribe(ctx.db, type, (e) => onEvent(ctx.db, e), (err, e) => log.error({ err, event: e.type }, 'storage: writing to an export storage failed')),
-  );
+/**
+ * Mirrors annotation changes into the projects' export storages: each change becomes a job per storage
+ * (queued before the request answers, retried when the bucket is down). Returns the unsubscribe.
+ */
+export function listenForStorageExports(ctx: Ctx, log: JobLog, queue: (db: Queryable, storage: StorageRow, change: ExportChange) => Promise<void>): () => void {
+  const onEvent = async (e: DomainEvent) => {
+    const found = changeOf(e);
+    if (!found) return;
+    for (const storage of await q.storagesOfProject(ctx.db, found.projectId, 'export')) {
+      if (found.change.write.length === 0 && !storage.can_delete_objects) continue;
+      await queue(ctx.db, storage, found.change);
+    }
+  };
+  const offs = EVENT_TYPES.map((type) => subscribe(ctx.db, type, onEvent, (err, e) => log.error({ err, event: e.type }, 'storage: queueing an export storage write failed')));
   return () => offs.forEach((off) => off());
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
+import type { StorageKind } from './storage-kind.js';
 
 /**
  * Local files storages read and write only under one document root, as Label Studio's
@@ -87,3 +88,32 @@ export function resolveLocalFile(d: string): string | null {
   const real = fs.realpathSync(candidate);
   return inside(realRoot, real) && fs.statSync(real).isFile() ? real : null;
 }
+
+/** Writes through a temporary file and a rename, so a reader never sees half an object. */
+async function writeFileAtomically(dir: string, key: string, body: string): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${key}.tmp-${process.pid}`);
+  await fs.promises.writeFile(tmp, body);
+  await fs.promises.rename(tmp, path.join(dir, key));
+}
+
+/** Label Studio's local files storage: a folder under the document root. */
+export const localFilesKind: StorageKind = {
+  type: 'localfiles',
+  fields: (input, prev) => ({ path: input.path ?? prev?.path ?? '', settings: {} }),
+  wire: (s) => ({ path: s.path }),
+  validate: async (s) => {
+    // an export storage may name a folder it will create
+    checkedStoragePath(s.path, s.direction === 'import');
+  },
+  list: (s) =>
+    (async function* () {
+      const dir = checkedStoragePath(s.path, true);
+      for await (const f of listLocalFiles(dir, s.regex_filter, s.settings.recursive_scan === true)) yield { key: f.key, etag: null, size: f.size, mtimeMs: f.mtimeMs };
+    })(),
+  read: async (s, key) => ({ text: await fs.promises.readFile(path.join(checkedStoragePath(s.path, true), key), 'utf8'), etag: null }),
+  blobUrl: (s, key) => localFileUrl(path.join(checkedStoragePath(s.path, true), key)),
+  exportKey: (_s, annotationId) => String(annotationId),
+  write: (s, key, body) => writeFileAtomically(checkedStoragePath(s.path, false), key, body),
+  remove: (s, key) => fs.promises.rm(path.join(checkedStoragePath(s.path, false), key), { force: true }),
+};

@@ -4,17 +4,25 @@ import type { Ctx } from '../../context.js';
 import { actorOf } from '../../plugins/auth.js';
 import { IdParams } from '../../wire.js';
 import { sendUpload } from '../imports/upload-files.js';
-import { listenForStorageExports, syncExportStorage } from './export-sync.js';
-import { syncImportStorage } from './import-sync.js';
+import { listenForStorageExports } from './export-sync.js';
+import { queueExportChange, syncAndWait } from './jobs.js';
+import { sendStorageObject, storageObjectFor } from './media.js';
 import type { Direction } from './queries.js';
-import { LocalFileQuery, STORAGE_TYPES, StorageCreateBody, StorageListQuery, StorageUpdateBody, StorageValidateBody } from './schemas.js';
+import { LocalFileQuery, PresignQuery, STORAGE_TYPES, StorageCreateBody, StorageListQuery, StorageUpdateBody, StorageValidateBody } from './schemas.js';
 import * as storages from './service.js';
+
+/**
+ * How long `POST .../sync` waits for its job before answering: Label Studio without a job queue answers
+ * with the finished sync, and SDK scripts read the reply; a longer sync answers `queued`/`in_progress`
+ * and is polled. LABELFLEET_STORAGE_SYNC_WAIT_MS (read at use) changes it.
+ */
+const syncWaitMs = () => Number(process.env.LABELFLEET_STORAGE_SYNC_WAIT_MS ?? 10_000);
 
 export function storageRoutes(app: FastifyInstance, ctx: Ctx): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['storages'];
 
-  const stopListening = listenForStorageExports(ctx, app.log);
+  const stopListening = listenForStorageExports(ctx, app.log, queueExportChange);
   app.addHook('onClose', async () => stopListening());
 
   for (const [direction, base] of [
@@ -56,8 +64,7 @@ export function storageRoutes(app: FastifyInstance, ctx: Ctx): void {
       r.post(`${at}/:id/sync`, { schema: { tags, params: IdParams } }, async (req) => {
         const actor = actorOf(req);
         const storage = await storages.getStorage(ctx.db, actor, direction, type, req.params.id);
-        const synced = direction === 'import' ? await syncImportStorage(ctx.db, actor, storage) : await syncExportStorage(ctx.db, storage);
-        return storages.serializeStorage(synced);
+        return storages.serializeStorage(await syncAndWait(ctx.db, storage, actor.orgId, syncWaitMs()));
       });
     }
   }
@@ -65,5 +72,13 @@ export function storageRoutes(app: FastifyInstance, ctx: Ctx): void {
   // Label Studio's local files URL; sandboxed like /data/upload
   r.get('/data/local-files', { schema: { hide: true, querystring: LocalFileQuery } }, async (req, reply) =>
     sendUpload(reply, await storages.localFileForActor(ctx.db, actorOf(req), req.query.d), req.headers.range),
+  );
+
+  // Label Studio's media resolver for cloud storage URIs, per task and per project
+  r.get('/tasks/:id/presign', { schema: { hide: true, params: IdParams, querystring: PresignQuery } }, async (req, reply) =>
+    sendStorageObject(reply, await storageObjectFor(ctx.db, actorOf(req), { taskId: req.params.id }, req.query.fileuri), req.headers.range),
+  );
+  r.get('/projects/:id/presign', { schema: { hide: true, params: IdParams, querystring: PresignQuery } }, async (req, reply) =>
+    sendStorageObject(reply, await storageObjectFor(ctx.db, actorOf(req), { projectId: req.params.id }, req.query.fileuri), req.headers.range),
   );
 }

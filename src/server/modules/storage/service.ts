@@ -4,12 +4,22 @@ import { AppError, notFound } from '../../errors.js';
 import { isoTime } from '../../wire.js';
 import { getManagedProject, getProject } from '../projects/service.js';
 import type { Actor } from '../users/service.js';
-import { checkedStoragePath, resolveLocalFile } from './local-files.js';
+import { checkedStoragePath, localFilesKind, resolveLocalFile } from './local-files.js';
 import * as q from './queries.js';
 import type { Direction, StorageRow, StorageWrite } from './queries.js';
+import { s3Kind } from './s3-storage.js';
+import { configOf, type StorageKind } from './storage-kind.js';
 import type { StorageCreate, StorageType, StorageUpdate } from './schemas.js';
 
 export type { StorageRow } from './queries.js';
+
+const KINDS: Record<StorageType, StorageKind> = { s3: s3Kind, localfiles: localFilesKind };
+
+export function kindOf(type: string): StorageKind {
+  const kind = KINDS[type as StorageType];
+  if (!kind) throw new AppError('invalid', `Unknown storage type "${type}"`);
+  return kind;
+}
 
 export function serializeStorage(s: StorageRow) {
   const common = {
@@ -21,15 +31,16 @@ export function serializeStorage(s: StorageRow) {
     created_at: isoTime(s.created_at),
     last_sync: isoTime(s.last_sync),
     last_sync_count: s.last_sync_count,
-    last_sync_job: null,
+    last_sync_job: s.last_sync_job,
     status: s.status,
     traceback: s.traceback,
     meta: {},
-    path: s.path,
     regex_filter: s.regex_filter,
     use_blob_urls: s.use_blob_urls,
     recursive_scan: s.settings.recursive_scan === true,
+    sync_interval_minutes: typeof s.settings.sync_interval_minutes === 'number' ? s.settings.sync_interval_minutes : null,
     project: s.project_id,
+    ...kindOf(s.type).wire(s),
   };
   return s.direction === 'export' ? { ...common, can_delete_objects: s.can_delete_objects } : common;
 }
@@ -43,23 +54,33 @@ function checkRegex(raw: string | null): void {
   }
 }
 
-/** Checks the settings the way a sync will use them: the folder exists under the root, the filter compiles. */
-export function validateSettings(w: StorageWrite, direction: Direction): void {
+/** Checks the settings the way a sync will use them: the filter compiles, the folder or bucket answers. */
+export async function validateSettings(type: StorageType, w: StorageWrite, direction: Direction): Promise<void> {
   checkRegex(w.regexFilter);
-  // an export storage may name a folder it will create
-  checkedStoragePath(w.path, direction === 'import');
+  await kindOf(type).validate(configOf(w, direction));
 }
 
-function writeOf(input: StorageCreate | StorageUpdate, prev?: StorageRow): StorageWrite {
+function nextSyncOf(interval: number | null, prev: StorageRow | undefined, now = new Date()): Date | null {
+  if (interval === null) return null;
+  const before = prev?.settings.sync_interval_minutes;
+  if (prev?.next_sync_at && before === interval) return prev.next_sync_at;
+  return new Date(now.getTime() + interval * 60_000);
+}
+
+function writeOf(type: StorageType, input: StorageCreate | StorageUpdate, prev?: StorageRow): StorageWrite {
+  const { path: storagePath, settings } = kindOf(type).fields(input, prev);
   const recursive = input.recursive_scan ?? prev?.settings.recursive_scan === true;
+  const previousInterval = typeof prev?.settings.sync_interval_minutes === 'number' ? prev.settings.sync_interval_minutes : null;
+  const interval = input.sync_interval_minutes === undefined ? previousInterval : input.sync_interval_minutes;
   return {
     title: input.title ?? prev?.title ?? '',
     description: input.description ?? prev?.description ?? '',
-    path: input.path ?? prev?.path ?? '',
+    path: storagePath,
     regexFilter: input.regex_filter === undefined ? (prev?.regex_filter ?? null) : input.regex_filter || null,
     useBlobUrls: input.use_blob_urls ?? prev?.use_blob_urls ?? false,
     canDeleteObjects: input.can_delete_objects ?? prev?.can_delete_objects ?? false,
-    settings: { ...(prev?.settings ?? {}), recursive_scan: recursive },
+    settings: { ...settings, recursive_scan: recursive, sync_interval_minutes: interval },
+    nextSyncAt: nextSyncOf(interval, prev),
   };
 }
 
@@ -81,21 +102,21 @@ export async function listStorages(db: Queryable, actor: Actor, direction: Direc
 
 export async function createStorage(db: Queryable, actor: Actor, direction: Direction, type: StorageType, input: StorageCreate): Promise<StorageRow> {
   await getManagedProject(db, actor, input.project);
-  const w = writeOf(input);
-  validateSettings(w, direction);
+  const w = writeOf(type, input);
+  await validateSettings(type, w, direction);
   return q.insertStorage(db, input.project, direction, type, w);
 }
 
 export async function validateStorage(db: Queryable, actor: Actor, direction: Direction, type: StorageType, input: StorageCreate & { id?: number }): Promise<void> {
   await getManagedProject(db, actor, input.project);
   const prev = input.id ? await getStorage(db, actor, direction, type, input.id) : undefined;
-  validateSettings(writeOf(input, prev), direction);
+  await validateSettings(type, writeOf(type, input, prev), direction);
 }
 
 export async function updateStorage(db: Queryable, actor: Actor, direction: Direction, type: StorageType, id: number, input: StorageUpdate): Promise<StorageRow> {
   const prev = await getStorage(db, actor, direction, type, id);
-  const w = writeOf(input, prev);
-  validateSettings(w, direction);
+  const w = writeOf(type, input, prev);
+  await validateSettings(type, w, direction);
   return q.updateStorage(db, id, w);
 }
 
@@ -103,7 +124,6 @@ export async function deleteStorage(db: Queryable, actor: Actor, direction: Dire
   await getStorage(db, actor, direction, type, id);
   await q.deleteStorage(db, id);
 }
-
 
 /**
  * The file `/data/local-files/?d=` names, for an actor who may see a project with an import storage

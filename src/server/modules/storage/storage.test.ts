@@ -2,19 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { choice, makeProject, startTestServer, type TestServer } from '../../testing/harness.js';
+import { choice, makeProject } from '../../testing/harness.js';
 import { annotate, getJson, outsider } from '../tasks/task-fixtures.js';
+import { createStorage as create, startStorageTestServer, storageJobsDone, syncStorage, type Storage, type StorageDirection, type StorageTestServer } from './storage-fixtures.js';
 
 const IMAGE_CONFIG = `<View><Image name="image" value="$image"/><Choices name="kind" toName="image"><Choice value="cat"/><Choice value="dog"/></Choices></View>`;
 
-let s: TestServer;
+let s: StorageTestServer;
 let root: string;
 const savedEnv = process.env.LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT;
 
 beforeAll(async () => {
   root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'labelfleet-localfiles-')));
   process.env.LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT = root;
-  s = await startTestServer();
+  s = await startStorageTestServer();
 });
 afterAll(async () => {
   await s?.close();
@@ -38,24 +39,8 @@ const folder = (name: string) => {
   return dir;
 };
 
-interface Storage {
-  id: number;
-  status: string;
-  last_sync_count: number | null;
-  traceback: string | null;
-  [k: string]: unknown;
-}
-
-async function createStorage(payload: Record<string, unknown>, kind: '' | 'export/' = ''): Promise<Storage> {
-  const res = await s.request({ method: 'POST', url: `/api/storages/${kind}localfiles`, payload });
-  if (res.statusCode !== 201) throw new Error(`storage create failed: ${res.statusCode} ${res.body}`);
-  return res.json();
-}
-async function sync(id: number, kind: '' | 'export/' = ''): Promise<Storage> {
-  const res = await s.request({ method: 'POST', url: `/api/storages/${kind}localfiles/${id}/sync` });
-  expect(res.statusCode).toBe(200);
-  return res.json();
-}
+const createStorage = (payload: Record<string, unknown>, kind: StorageDirection = ''): Promise<Storage> => create(s, 'localfiles', payload, kind);
+const sync = (id: number, kind: StorageDirection = ''): Promise<Storage> => syncStorage(s, 'localfiles', id, kind);
 const taskData = async (projectId: number) =>
   (await getJson<{ tasks: { data: Record<string, unknown> }[] }>(s, `/api/tasks?project=${projectId}&page_size=100&fields=all`)).tasks.map((t) => t.data);
 
@@ -70,7 +55,10 @@ describe('local files import storage', () => {
     expect(await getJson(s, `/api/storages/localfiles?project=${project.id}`)).toEqual([created]);
     expect(await getJson(s, `/api/storages/?project=${project.id}`)).toEqual([created]);
     expect(await getJson(s, `/api/storages/localfiles/${created.id}`)).toEqual(created);
-    expect(await getJson(s, '/api/storages/types')).toEqual([{ name: 'localfiles', title: 'Local files' }]);
+    expect(await getJson(s, '/api/storages/types')).toEqual([
+      { name: 's3', title: 'AWS S3' },
+      { name: 'localfiles', title: 'Local files' },
+    ]);
 
     const patched = await s.request({ method: 'PATCH', url: `/api/storages/localfiles/${created.id}`, payload: { title: 'Renamed' } });
     expect(patched.json()).toMatchObject({ title: 'Renamed', path: dir, regex_filter: '.*\\.png' });
@@ -182,6 +170,7 @@ describe('local files export storage', () => {
     expect(await getJson(s, `/api/storages/?project=${project.id}`)).toEqual([]);
 
     const created = await annotate(s, project.taskIds[1], { result: [choice('negative')] });
+    await storageJobsDone(s);
     const file = path.join(dir, String(created.id));
     const written = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(written).toMatchObject({ id: project.taskIds[1], data: { text: 'task number 2' }, annotations: [{ id: created.id, result: [choice('negative')] }] });
@@ -189,12 +178,14 @@ describe('local files export storage', () => {
 
     const upd = await s.request({ method: 'PATCH', url: `/api/annotations/${created.id}`, payload: { result: [choice('positive')] } });
     expect(upd.statusCode).toBe(200);
+    await storageJobsDone(s);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).annotations[0].result).toEqual([choice('positive')]);
 
     expect(await sync(storage.id, 'export/')).toMatchObject({ status: 'completed', last_sync_count: 2 });
     expect(JSON.parse(fs.readFileSync(path.join(dir, String(early.id)), 'utf8')).annotations[0].id).toBe(early.id);
 
     expect((await s.request({ method: 'DELETE', url: `/api/annotations/${created.id}` })).statusCode).toBe(204);
+    await storageJobsDone(s);
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.readdirSync(dir).sort()).toEqual([String(early.id)]);
   });
@@ -204,7 +195,10 @@ describe('local files export storage', () => {
     const dir = path.join(root, 'exports-keep', `p${project.id}`);
     await createStorage({ project: project.id, path: dir }, 'export/');
     const a = await annotate(s, project.taskIds[0], { result: [choice('positive')] });
+    await storageJobsDone(s);
+    expect(fs.existsSync(path.join(dir, String(a.id)))).toBe(true);
     expect((await s.request({ method: 'DELETE', url: `/api/annotations/${a.id}` })).statusCode).toBe(204);
+    await storageJobsDone(s);
     expect(fs.existsSync(path.join(dir, String(a.id)))).toBe(true);
   });
 });

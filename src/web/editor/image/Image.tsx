@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { ResultItem } from '../../api/types';
 import { labelColor } from '../colors';
 import { resolveValue, targetsOf, walk, type ConfigNode } from '../config';
@@ -6,67 +6,16 @@ import { useEditor } from '../context';
 import { isTyping } from '../hotkeys';
 import { newRegionId, regionOf, updateRegionValue, useEditorState, type AnnotationStore } from '../store';
 import { clamp, percentToPx, rectBetween, rectToPercent, round, type Rect, type Size } from './geometry';
+import { cornerPoint, labelsOf, rectPx, Region, setRectAttrs, type Corner, type Point } from './Region';
 
 /** The control tags that draw over an Image, and the result type each writes. */
 export const IMAGE_REGION_TYPES = new Set(['rectanglelabels', 'polygonlabels', 'keypointlabels']);
 
-type Point = { x: number; y: number };
 type Drag = { move: (p: Point, e: PointerEvent) => void; up: (p: Point, e: PointerEvent) => void };
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const CORNERS = ['nw', 'ne', 'sw', 'se'] as const;
-type Corner = (typeof CORNERS)[number];
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 40;
-
-function cornerPoint(r: Rect, c: Corner): Point {
-  return { x: c.endsWith('w') ? r.x : r.x + r.width, y: c.startsWith('n') ? r.y : r.y + r.height };
-}
-
-function rectPx(v: Record<string, unknown>, size: Size): Rect {
-  const [x, y] = percentToPx(Number(v.x), Number(v.y), size);
-  const [width, height] = percentToPx(Number(v.width), Number(v.height), size);
-  return { x, y, width, height };
-}
-
-function setRectAttrs(el: Element, r: Rect): void {
-  el.setAttribute('x', String(r.x));
-  el.setAttribute('y', String(r.y));
-  el.setAttribute('width', String(r.width));
-  el.setAttribute('height', String(r.height));
-}
-
-function labelsOf(r: ResultItem): string[] {
-  return (r.value[r.type] as string[] | undefined) ?? [];
-}
-
-/** One region, drawn in original-image pixels; memoized so moving one box re-renders no other. */
-const Region = memo(function Region({ region, size, selected, color }: { region: ResultItem; size: Size; selected: boolean; color: string }) {
-  const v = region.value;
-  const common = { className: 'lf-shape', stroke: color, fill: color, vectorEffect: 'non-scaling-stroke' as const };
-  let shape;
-  let handles = null;
-  if (region.type === 'rectanglelabels') {
-    const r = rectPx(v, size);
-    shape = <rect {...common} x={r.x} y={r.y} width={r.width} height={r.height} />;
-    if (selected) handles = CORNERS.map((c) => {
-      const p = cornerPoint(r, c);
-      return <circle key={c} className={`lf-handle lf-handle-${c}`} data-handle={c} cx={p.x} cy={p.y} />;
-    });
-  } else if (region.type === 'polygonlabels') {
-    const pts = ((v.points as [number, number][]) ?? []).map(([x, y]) => percentToPx(x, y, size).join(',')).join(' ');
-    shape = <polygon {...common} points={pts} />;
-  } else {
-    const [cx, cy] = percentToPx(Number(v.x), Number(v.y), size);
-    shape = <circle {...common} className="lf-shape lf-keypoint" cx={cx} cy={cy} />;
-  }
-  return (
-    <g className={`lf-region${selected ? ' lf-region-active' : ''}`} data-region-id={region.id} data-type={region.type} data-label={labelsOf(region).join(', ')}>
-      {shape}
-      {handles}
-    </g>
-  );
-});
 
 function controlsFor(root: ConfigNode, name: string): ConfigNode[] {
   const found: ConfigNode[] = [];
