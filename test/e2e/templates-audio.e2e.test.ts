@@ -11,8 +11,7 @@ describeE2E('the audio template, from an empty server to exported labels in the 
     await s?.close();
   });
 
-  // enabled when Audio lands
-  it.skip('Audio Transcription: a dropped WAV played, its transcription typed', async () => {
+  it('Audio Transcription: a dropped WAV played, its transcription typed', async () => {
     const { page, server } = s;
     const shot = shooter(page, 'audio-transcription');
     await logIn(page, server);
