@@ -172,7 +172,8 @@ export function orderingSql(ordering: string[] | null | undefined, sql: SqlParam
   if (!first) return 't.id ASC';
   const desc = first.startsWith('-');
   const col = resolveColumn(first.replace(/^-/, ''), sql);
-  const expr = col.kind === 'data' ? `(${col.sql} #>> '{}')` : col.sql === 'annotators' ? 't.total_annotations' : col.sql;
+  // data fields order as jsonb, as Label Studio's JSONField does: numbers by value, before strings
+  const expr = col.kind === 'data' ? `(${col.sql})` : col.sql === 'annotators' ? 't.total_annotations' : col.sql;
   return `${expr} ${desc ? 'DESC' : 'ASC'} NULLS LAST, t.id ${desc ? 'DESC' : 'ASC'}`;
 }
 

@@ -148,6 +148,12 @@ describe('task list filters and ordering', () => {
     expect(await filtered([item('data.n', 'greater', 'Number', 9)])).toEqual(pick(1, 2, 3, 4));
   });
 
+  it('orders by a numeric data field by value, not as text', async () => {
+    expect(await filtered([], 'and', ['tasks:data.n'])).toEqual(pick(0, 1, 2, 3, 4));
+    expect(await filtered([], 'and', ['-tasks:data.n'])).toEqual(pick(4, 3, 2, 1, 0));
+    expect(await filtered([], 'and', ['tasks:data.text'])).toEqual(pick(3, 0, 1, 2, 4));
+  });
+
   it('joins items with the or conjunction', async () => {
     expect(await filtered([item('id', 'equal', 'Number', ids[0]), item('data.text', 'contains', 'String', 'date')], 'or')).toEqual(pick(0, 4));
   });
