@@ -9,7 +9,7 @@
  * which is what must stay under 16 ms for the drag to keep up.
  */
 import { pngFile } from '../test/e2e/template-helpers.js';
-import { DROPPED_FRAME_MS, idleFrames, line, machineLoad, makeBenchProject, ms, openBenchSession, cpuLine, recordFrames, summarize, traceCpu, uploadMedia } from './browser-helpers.js';
+import { cpuLine, DROPPED_FRAME_MS, idleFrames, line, machineLoad, makeBenchProject, ms, openBenchSession, recordFrames, summarize, traceCpu, uploadMedia } from './browser-helpers.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { screenshot } from './browser.js';
+import { TEMPLATES } from '../../src/web/pages/create-project/templates.js';
 import type { E2EServer } from './harness.js';
 
 /**
@@ -114,6 +115,10 @@ export async function createProjectFromGallery(page: Page, name: string, templat
   const card = page.getByRole('radiogroup', { name: 'Templates' }).getByRole('radio', { name: template });
   await card.click();
   expect(await card.getAttribute('aria-checked')).toBe('true');
+  // the card put its config in the XML editor, as the gallery defines it
+  const config = TEMPLATES.find((t) => t.title === template)?.config;
+  expect(config, `a template titled ${template}`).toBeDefined();
+  expect(await page.getByLabel('Labeling config (XML)').inputValue()).toBe(config);
   await page.getByText('The config is valid.').waitFor();
   await shot?.('create');
   await page.getByRole('button', { name: 'Create project' }).click();

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeE2E, logIn, openSession, type Session } from './harness.js';
 import { createProjectFromGallery, currentTaskId, expectExported, exportJsonInBrowser, importByDrop, openStream, shooter, storedTask, wavFile } from './template-helpers.js';
 
-describeE2E('the audio template, from an empty server to exported labels in the browser', () => {
+// a whole new-user path per test: generous on a loaded 2-core machine
+describeE2E('the audio template, from an empty server to exported labels in the browser', { timeout: 120_000 }, () => {
   let s: Session;
   beforeEach(async () => {
     s = await openSession();
@@ -20,13 +21,14 @@ describeE2E('the audio template, from an empty server to exported labels in the 
 
     const labeling = await openStream(page);
     const taskId = await currentTaskId(page);
-    const audio = labeling.locator('audio');
-    await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.readyState)).toBeGreaterThanOrEqual(1);
-    expect(await audio.evaluate((el: HTMLAudioElement) => el.duration)).toBeCloseTo(2, 1);
-    await labeling.getByRole('button', { name: /play/i }).first().click();
-    await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime)).toBeGreaterThan(0);
-    await labeling.getByRole('button', { name: /pause/i }).first().click();
-    const field = labeling.getByLabel('Transcription');
+    const audio = labeling.locator('.lf-audio[data-name="audio"]');
+    await expect.poll(() => audio.getAttribute('data-waveform')).toBe('ready');
+    expect(Number(await audio.getAttribute('data-duration'))).toBeCloseTo(2, 1);
+    await labeling.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => audio.locator('audio').evaluate((el: HTMLAudioElement) => el.currentTime)).toBeGreaterThan(0);
+    await labeling.getByRole('button', { name: 'Pause' }).click();
+    await labeling.getByRole('button', { name: 'Play' }).waitFor();
+    const field = labeling.getByLabel('Transcription', { exact: true });
     await field.click();
     await page.keyboard.type('Hello, I would like to cancel my order.');
     await shot('typed');

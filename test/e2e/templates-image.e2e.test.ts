@@ -21,7 +21,8 @@ const manual = { id: expect.any(String), origin: 'manual' };
 /** what every region drawn on an image of that size carries */
 const onImageOf = (width: number, height: number) => ({ ...manual, to_name: 'image', original_width: width, original_height: height, image_rotation: 0 });
 
-describeE2E('image templates, from an empty server to exported labels in the browser', () => {
+// a whole new-user path per test: generous on a loaded 2-core machine
+describeE2E('image templates, from an empty server to exported labels in the browser', { timeout: 120_000 }, () => {
   let s: Session;
   beforeEach(async () => {
     s = await openSession();

@@ -5,7 +5,8 @@ import { createProjectFromGallery, csvFile, currentTaskId, expectExported, expor
 
 const manual = { id: expect.any(String), origin: 'manual' };
 
-describeE2E('text templates, from an empty server to exported labels in the browser', () => {
+// a whole new-user path per test: generous on a loaded 2-core machine
+describeE2E('text templates, from an empty server to exported labels in the browser', { timeout: 120_000 }, () => {
   let s: Session;
   beforeEach(async () => {
     s = await openSession();
