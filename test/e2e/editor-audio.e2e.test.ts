@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
-import { makeSineWav, openTask, submitAndReadResult, uploadTaskFile } from './editor-helpers.js';
+import { openTask, submitAndReadResult, uploadTaskFile } from './editor-helpers.js';
+import { makeSineWav } from './media-files.js';
 import { describeE2E, logIn, makeProject, openSession, type Session } from './harness.js';
 
 // Label Studio's audio transcription template
@@ -25,7 +26,7 @@ describeE2E('Audio: the transcription template', () => {
   it('draws the waveform, plays, pauses and seeks, and stores the transcription', { timeout: 120_000 }, async () => {
     const { page, server } = s;
     const project = await makeProject(server, { config: TRANSCRIPTION, title: 'Transcription' });
-    const taskId = await uploadTaskFile(server, project.id, { name: 'tone.wav', type: 'audio/wav', bytes: makeSineWav(SECONDS) });
+    const taskId = await uploadTaskFile(server, project.id, { name: 'tone.wav', type: 'audio/wav', bytes: makeSineWav(SECONDS, { hz: 1000, swell: true }) });
     expect((await server.api('GET', `/api/tasks/${taskId}`)).body.data.audio).toMatch(/^\/data\/upload\/.*tone\.wav$/);
     await logIn(page, server);
 

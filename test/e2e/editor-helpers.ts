@@ -3,30 +3,6 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { E2EServer } from './harness.js';
 
-/** A mono 16-bit PCM WAV of a sine tone whose loudness swells and fades, so the waveform has a shape. */
-export function makeSineWav(seconds: number, hz = 1000, rate = 8000): Buffer {
-  const samples = Math.round(seconds * rate);
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVE', 8, 'ascii');
-  wav.write('fmt ', 12, 'ascii');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) {
-    const envelope = Math.sin((Math.PI * i) / samples);
-    wav.writeInt16LE(Math.round(32000 * envelope * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
-  }
-  return wav;
-}
-
 /** Uploads a media file through the import API; the server makes one task pointing at /data/upload/…. */
 export async function uploadTaskFile(server: E2EServer, projectId: number, file: { name: string; type: string; bytes: Buffer }): Promise<number> {
   const form = new FormData();

@@ -1,8 +1,8 @@
-import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
 import { describeE2E, logIn, makeProject, openSession, type E2EServer, type Session } from './harness.js';
+import { makePng } from './media-files.js';
 
 const CONFIG = `<View>
   <Image name="image" value="$image"/>
@@ -20,43 +20,6 @@ const CONFIG = `<View>
 
 const WIDTH = 400;
 const HEIGHT = 300;
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-/** An RGB PNG of a known size: a gradient with a 10 % grid, so screenshots show where things landed. */
-function makePng(width: number, height: number): Buffer {
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) {
-      const grid = x % (width / 10) === 0 || y % (height / 10) === 0;
-      raw[row + 1 + x * 3] = grid ? 255 : Math.round((x / width) * 200);
-      raw[row + 2 + x * 3] = grid ? 255 : Math.round((y / height) * 200);
-      raw[row + 3 + x * 3] = grid ? 255 : 120;
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** Uploads the PNG through the import API as a media file: the server stores it and makes a task pointing at /data/upload/…. */
 async function uploadImage(server: E2EServer, projectId: number): Promise<{ taskId: number; url: string }> {
