@@ -6,10 +6,11 @@
  * job (the same function the worker runs) three times: the first sync, a re-sync with nothing changed, and a
  * re-sync after 1% of the objects were rewritten. Prints wall time, tasks imported, and the S3 requests
  * each sync sent (GetObject must equal the changed objects only; ListObjectsV2 pages of 1,000 keys).
+ * The bucket is emptied and removed at the end (radosgw's memstore holds it in memory).
  * `--blob`: use_blob_urls (one task per object, nothing read). PostgreSQL on 127.0.0.1:5432 by default.
  */
 import { performance } from 'node:perf_hooks';
-import { putObject, s3CommandCounts } from '../src/server/s3/client.js';
+import { emptyBucket, putObject, s3CommandCounts } from '../src/server/s3/client.js';
 import { runStorageSync } from '../src/server/modules/storage/jobs.js';
 import { makeProject, startTestServer } from '../src/server/testing/harness.js';
 import { freshBucket, requireS3 } from '../src/server/testing/s3.js';
@@ -85,6 +86,8 @@ async function main() {
     for (const r of [head, ...rows]) console.log(r.map((v, c) => v.padEnd(widths[c])).join('  '));
   } finally {
     await server.close();
+    // the test server keeps objects in memory (memstore): give the room back
+    await emptyBucket(s3.client, bucket);
   }
 }
 

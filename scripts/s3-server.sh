@@ -17,12 +17,18 @@ DAEMONS=(rgw osd mon)
 
 say() { echo "s3-server: $*" >&2; }
 
+# radosgw answers HTTP once it is ready; without curl, an open port is taken as the answer
+http_up() {
+  if command -v curl >/dev/null; then curl -s -o /dev/null --max-time "${1:-3}" "$ENDPOINT/"
+  else timeout "${1:-3}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null; fi
+}
+
 alive() { [[ -f "$D/$1.pid" ]] && kill -0 "$(cat "$D/$1.pid")" 2>/dev/null; }
 
 healthy() {
   for p in "${DAEMONS[@]}"; do alive "$p" || return 1; done
   [[ -f "$D/ready" ]] || return 1
-  curl -s -o /dev/null --max-time 3 "$ENDPOINT/"
+  http_up 3
 }
 
 print_endpoint() {
@@ -107,7 +113,7 @@ CONF
   echo $! > "$D/rgw.pid"
   local up=
   for _ in $(seq 1 240); do
-    if curl -s -o /dev/null --max-time 2 "$ENDPOINT/"; then up=1; break; fi
+    if http_up 2; then up=1; break; fi
     alive rgw || break
     sleep 0.5
   done

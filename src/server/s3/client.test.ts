@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshBucket, requireS3, type S3TestServer } from '../testing/s3.js';
-import { deleteObject, describeS3Error, getObjectStream, getObjectText, headBucket, listObjects, parseS3Uri, presignGet, putObject, s3Client } from './client.js';
+import { deleteObject, describeS3Error, emptyBucket, getObjectStream, getObjectText, headBucket, listObjects, parseS3Uri, presignGet, putObject, s3Client } from './client.js';
 
 let s3: S3TestServer;
 beforeAll(async () => {
@@ -55,6 +55,15 @@ describe('s3 client against radosgw', () => {
     expect(await collect(listObjects(unknownKey, bucket)).catch((e: unknown) => describeS3Error(e, bucket))).toBe('the access key id is not known to the S3 server');
     const nowhere = s3Client({ ...s3, endpoint: 'http://127.0.0.1:9' });
     expect(await headBucket(nowhere, bucket).catch((e: unknown) => describeS3Error(e, bucket))).toMatch(/not reachable \(ECONNREFUSED\)/);
+  });
+
+  it('empties a prefix or a whole bucket in batches', async () => {
+    const bucket = await freshBucket('client-empty');
+    await Promise.all(Array.from({ length: 25 }, (_, i) => putObject(s3.client, bucket, `${i < 20 ? 'gone' : 'kept'}/${i}`, 'x')));
+    expect(await emptyBucket(s3.client, bucket, 'gone/')).toBe(20);
+    expect((await collect(listObjects(s3.client, bucket))).map((o) => o.key).sort()).toEqual(['kept/20', 'kept/21', 'kept/22', 'kept/23', 'kept/24']);
+    expect(await emptyBucket(s3.client, bucket)).toBe(5);
+    expect(await headBucket(s3.client, bucket).catch((e: unknown) => describeS3Error(e, bucket))).toBe(`bucket "${bucket}" does not exist`);
   });
 
   it('parses s3 URIs', () => {

@@ -2,7 +2,9 @@
 // list (paged, prefixed), read, write, delete, presign. Used by the storage module and by fleet.
 import type { Readable } from 'node:stream';
 import {
+  DeleteBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
@@ -185,6 +187,28 @@ export async function deleteObject(client: S3Client, bucket: string, key: string
 export async function hasObjectsUnder(client: S3Client, bucket: string, prefix: string): Promise<boolean> {
   const res = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
   return (res.KeyCount ?? res.Contents?.length ?? 0) > 0;
+}
+
+/** Deletes every object under `prefix` (1,000 per DeleteObjects request); with no prefix, the bucket too. */
+export async function emptyBucket(client: S3Client, bucket: string, prefix = ''): Promise<number> {
+  let deleted = 0;
+  let batch: string[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+    deleted += batch.length;
+    batch = [];
+  };
+  // keys are collected before deleting: deleting while paging would move the continuation token's ground
+  const keys: string[] = [];
+  for await (const o of listObjects(client, bucket, prefix)) keys.push(o.key);
+  for (const key of keys) {
+    batch.push(key);
+    if (batch.length === 1000) await flush();
+  }
+  await flush();
+  if (!prefix) await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+  return deleted;
 }
 
 export async function headBucket(client: S3Client, bucket: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choice, makeProject } from '../../testing/harness.js';
 import { freshBucket, requireS3, type S3TestServer } from '../../testing/s3.js';
@@ -5,7 +6,7 @@ import { getObjectText, listObjects } from '../../s3/client.js';
 import { annotate, getJson, outsider } from '../tasks/task-fixtures.js';
 import { encodeFileUri, resolveStorageUris } from './media.js';
 import { bucketWith, IMAGE_CONFIG, s3Fields } from './s3-fixtures.js';
-import { createStorage, startStorageTestServer, storageJobsDone, syncStorage, type StorageTestServer } from './storage-fixtures.js';
+import { createStorage, startStorageTestServer, storageJobsDone, syncStorage, waitFor, type StorageTestServer } from './storage-fixtures.js';
 
 let s: StorageTestServer;
 let s3: S3TestServer;
@@ -141,4 +142,18 @@ describe('S3 export storage', () => {
     expect(await getObjectText(s3.client, bucket, String(a.id))).toContain(`"id":${a.id}`);
   });
 
+
+  it('retries an export write while the bucket is missing, and delivers it once the bucket exists', async () => {
+    const project = await makeProject(s, { tasks: 1 });
+    const bucket = await freshBucket('export-retry');
+    const storage = await createStorage(s, 's3', { project: project.id, prefix: 'later', ...s3Fields(s3, bucket) }, 'export/');
+    const missing = `${bucket}-later`;
+    await s.ctx.db.query(`UPDATE storages SET settings = settings || jsonb_build_object('bucket', $2::text) WHERE id = $1`, [storage.id, missing]);
+    const a = await annotate(s, project.taskIds[0], { result: [choice('negative')] });
+    const failedOnce = async () => (await s.ctx.db.query<{ last_error: string | null }>(`SELECT last_error FROM jobs WHERE subject = $1`, [`storage-export:${storage.id}`]))[0]?.last_error;
+    expect(await waitFor(failedOnce, 'a failed first attempt')).toMatch(/bucket|NoSuchBucket/i);
+    await s3.client.send(new CreateBucketCommand({ Bucket: missing }));
+    await storageJobsDone(s);
+    expect(JSON.parse(await getObjectText(s3.client, missing, `later/${a.id}`)).annotations[0].id).toBe(a.id);
+  });
 });

@@ -114,6 +114,9 @@ async function checkConnection(s: StorageConfig): Promise<void> {
   }
 }
 
+/** An S3 failure as a message that names the object and says what went wrong (job errors, tracebacks). */
+const readable = (err: unknown, s: S3Settings, key: string) => new Error(`${s3Uri(s.bucket ?? '', key)}: ${describeS3Error(err, s.bucket ?? undefined)}`);
+
 function exportKey(s: StorageConfig, annotationId: number): string {
   const prefix = s3SettingsOf(s).prefix?.replace(/\/+$/, '');
   return prefix ? `${prefix}/${annotationId}` : String(annotationId);
@@ -178,18 +181,22 @@ export const s3Kind: StorageKind = {
     try {
       return await getObjectTextAndEtag(clientOf(settings), bucketOf(settings), key);
     } catch (err) {
-      throw new AppError('invalid', `${s3Uri(settings.bucket ?? '', key)}: ${describeS3Error(err, settings.bucket ?? undefined)}`);
+      throw readable(err, settings, key);
     }
   },
   blobUrl: (s, key) => s3Uri(bucketOf(s3SettingsOf(s)), key),
   exportKey,
   write: async (s, key, body) => {
     const settings = s3SettingsOf(s);
-    await putObject(clientOf(settings), bucketOf(settings), key, body, 'application/json', { sseKmsKeyId: settings.aws_sse_kms_key_id });
+    await putObject(clientOf(settings), bucketOf(settings), key, body, 'application/json', { sseKmsKeyId: settings.aws_sse_kms_key_id }).catch((err: unknown) => {
+      throw readable(err, settings, key);
+    });
   },
   remove: async (s, key) => {
     const settings = s3SettingsOf(s);
-    await deleteObject(clientOf(settings), bucketOf(settings), key);
+    await deleteObject(clientOf(settings), bucketOf(settings), key).catch((err: unknown) => {
+      throw readable(err, settings, key);
+    });
   },
 };
 
