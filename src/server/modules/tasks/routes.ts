@@ -18,6 +18,7 @@ import { listTaskPage } from './list.js';
 import { nextTask } from './next-task.js';
 import type { TaskRow } from './queries.js';
 import { serializeTask } from './serialize.js';
+import { resolveStorageUris } from '../storage/media.js';
 import * as tasks from './service.js';
 
 const TaskListQuery = z.object({
@@ -71,6 +72,7 @@ export function taskRoutes(app: FastifyInstance, ctx: Ctx): void {
     const { rows, totals } = await listTaskPage(ctx.db, { projectId, query, onlyAnnotated: qs.only_annotated }, qs.page, qs.page_size);
     const include = qs.include?.split(',').map((s) => s.trim()).filter(Boolean);
     let out: Record<string, unknown>[] = qs.fields === 'all' ? await withDetails(ctx.db, actor, rows) : rows.map((t) => serializeTask(t));
+    if (qs.resolve_uri) out = await resolveStorageUris(ctx.db, projectId, out as { id: number; data: unknown }[]);
     if (include?.length) out = out.map((t) => Object.fromEntries(include.filter((k) => k in t).map((k) => [k, t[k]])));
     return { tasks: out, ...totals };
   };
@@ -89,7 +91,9 @@ export function taskRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
   r.get('/api/tasks/:id', { schema: { tags, params: IdParams } }, async (req) => {
     const { task } = await tasks.getTask(ctx.db, actorOf(req), req.params.id);
-    return (await withDetails(ctx.db, actorOf(req), [task]))[0];
+    // the editor gets media it can load: cloud URIs become presign URLs, as Label Studio's resolve_uri does
+    const [resolved] = await resolveStorageUris(ctx.db, task.project_id, await withDetails(ctx.db, actorOf(req), [task]));
+    return resolved;
   });
   for (const method of ['patch', 'put'] as const) {
     r[method]('/api/tasks/:id', { schema: { tags, params: IdParams, body: TaskBody } }, async (req) => {
@@ -114,6 +118,7 @@ export function taskRoutes(app: FastifyInstance, ctx: Ctx): void {
     const project = await getProject(ctx.db, actor, req.params.id);
     const task = await nextTask(ctx.db, actor, project);
     if (!task) throw new AppError('not_found', 'No more tasks found');
-    return { ...(await withDetails(ctx.db, actor, [task]))[0], queue: `Next task in ${project.title || 'project ' + project.id}` };
+    const [resolved] = await resolveStorageUris(ctx.db, project.id, await withDetails(ctx.db, actor, [task]));
+    return { ...resolved, queue: `Next task in ${project.title || 'project ' + project.id}` };
   });
 }
