@@ -140,6 +140,8 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
     [entry, textAreas, project.id, task, onDone],
   );
   const submit = useCallback(() => void save(false), [save]);
+  const canSkip = project.show_skip_button ?? true;
+  const skip = useCallback(() => void save(true), [save]);
 
   return (
     <div className="labeling" data-task-id={task.id}>
@@ -160,10 +162,10 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
       <div className="labeling-body">
         <div className={`labeling-main${entry.editable ? '' : ' labeling-readonly'}`}>
           {!entry.editable && <ReadOnlyBanner entry={entry} userId={userId} onAccept={accept} />}
-          <Editor key={entry.key} config={project.label_config} data={task.data} store={entry.store} onSubmit={entry.editable ? submit : undefined} />
+          <Editor key={entry.key} config={project.label_config} data={task.data} store={entry.store} onSubmit={entry.editable ? submit : undefined} onSkip={canSkip ? skip : undefined} />
           <div className="label-actions">
-            {(project.show_skip_button ?? true) && (
-              <button type="button" onClick={() => void save(true)} disabled={saving}>
+            {canSkip && (
+              <button type="button" onClick={skip} disabled={saving} title="Ctrl+Space">
                 Skip
               </button>
             )}
