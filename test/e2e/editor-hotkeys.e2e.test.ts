@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { screenshot, selectTextWithMouse } from './browser.js';
 import { describeE2E, logIn, makeProject, openSession, type Session } from './harness.js';
 
-// twelve labels, one with its own hotkey; choices with one of their own: the others are numbered as Label Studio does
+// twelve labels, one with its own hotkey; choices with one of their own; a rating: the others are keyed as Label Studio does
 const LETTERS = [...'ABCDEFGHIJKL'];
 const CONFIG = `<View>
   <Labels name="label" toName="text">
@@ -14,6 +14,7 @@ const CONFIG = `<View>
     <Choice value="Bad" hotkey="shift+b"/>
     <Choice value="Meh"/>
   </Choices>
+  <Rating name="stars" toName="text" maxRating="3"/>
 </View>`;
 
 const TEXT = 'Angela Merkel met Emmanuel Macron in Paris.';
@@ -46,6 +47,7 @@ describeE2E('the editor’s keyboard, as Label Studio defines it', () => {
     expect(shown).toEqual(['1', 'q', '2', '3', '4', '5', '6', '7', '8', '9', '0', 'w']);
     const choiceKeys = await page.locator('.lf-choices[data-name="mood"] .lf-choice kbd').allTextContents();
     expect(choiceKeys).toEqual(['e', 'shift+b', 't']);
+    expect(await page.locator('.lf-rating[data-name="stars"] kbd').textContent()).toBe('a');
     // showInLine: the choices sit on one row
     const tops = await page.locator('.lf-choices[data-name="mood"] .lf-choice').evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
@@ -74,6 +76,9 @@ describeE2E('the editor’s keyboard, as Label Studio defines it', () => {
     expect(await page.getByLabel('Good').isChecked()).toBe(true);
     expect(await page.getByLabel('Bad').isChecked()).toBe(true);
     expect(await page.getByLabel('Meh').isChecked()).toBe(false);
+    // the rating's key steps it up a star, and past the last back to none
+    for (let i = 0; i < 6; i++) await page.keyboard.press('a'); // 1, 2, 3, none, 1, 2
+    await expect.poll(() => page.getByRole('radiogroup', { name: 'Rating stars' }).getByRole('radio', { checked: true }).getAttribute('aria-label')).toBe('2 of 3');
 
     // Alt+. selects the regions in turn, Alt+H hides the selected one, U unselects
     const selectedRow = () => rows.evaluateAll((els) => els.findIndex((el) => el.classList.contains('lf-region-selected')));
@@ -104,6 +109,7 @@ describeE2E('the editor’s keyboard, as Label Studio defines it', () => {
       span('Merkel met Emmanuel', 'B'),
       span('met', 'K'),
       { id: expect.any(String), from_name: 'mood', to_name: 'text', type: 'choices', value: { choices: ['Good', 'Bad'] }, origin: 'manual' },
+      { id: expect.any(String), from_name: 'stars', to_name: 'text', type: 'rating', value: { rating: 2 }, origin: 'manual' },
     ]);
   });
 

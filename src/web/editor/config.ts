@@ -55,14 +55,15 @@ export function optionValue(node: ConfigNode): string {
   return node.attrs.alias ?? node.attrs.value ?? '';
 }
 
-const OPTION_TAGS = new Set(['choice', 'label']);
+/** The tags Label Studio gives a key when the config names none: options, and Rating (its key steps the rating up). */
+const KEYED_TAGS = new Set(['choice', 'label', 'rating']);
 
-/** The keys Label Studio hands out, in order, to choices and labels that name no `hotkey` (its Hotkey.makeComb). */
+/** The keys Label Studio hands out, in order, to keyed tags that name no `hotkey` (its Hotkey.makeComb). */
 const AUTO_HOTKEYS = [...'1234567890qwetasdfgzxcvbyiopjklnm'];
 
 /**
- * As Label Studio binds them: every `hotkey` the config names is taken first; then each choice and label
- * without one gets the next free key of AUTO_HOTKEYS, in document order, while keys last.
+ * As Label Studio binds them: every `hotkey` the config names is taken first; then each choice, label and
+ * rating without one gets the next free key of AUTO_HOTKEYS, in document order, while keys last.
  */
 function assignHotkeys(root: ConfigNode): ConfigNode {
   const options: ConfigNode[] = [];
@@ -71,7 +72,7 @@ function assignHotkeys(root: ConfigNode): ConfigNode {
     if (n.attrs.hotkey) taken.add(n.attrs.hotkey.toLowerCase());
     // a taxonomy's items are picked in its tree, not by keys
     if (n.tag.toLowerCase() === 'taxonomy') return;
-    if (OPTION_TAGS.has(n.tag.toLowerCase())) options.push(n);
+    if (KEYED_TAGS.has(n.tag.toLowerCase())) options.push(n);
     n.children.forEach(visit);
   };
   visit(root);
