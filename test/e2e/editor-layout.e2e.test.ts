@@ -65,8 +65,11 @@ describeE2E('layout and conditional views', () => {
     await labeling.getByLabel('Negative').click();
     await why.waitFor();
     await page.getByRole('button', { name: /Submit/ }).click();
-    await page.locator('.labeling [role="alert"]').filter({ hasText: 'Choices "reason" is required.' }).waitFor();
+    const refusal = page.locator('.labeling [role="alert"]').filter({ hasText: 'Choices "reason" is required.' });
+    await refusal.waitFor();
     await labeling.getByLabel('Quality').click();
+    // the refusal was about the results before this choice
+    await expect.poll(() => refusal.count()).toBe(0);
 
     // the note shows only while a PER span is selected
     const about = labeling.getByText('About this person');

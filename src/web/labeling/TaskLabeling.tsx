@@ -95,6 +95,16 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
     add(e);
   };
 
+  // a refusal for missing required values is about the results as they were: the next change retires it
+  const [refused, setRefused] = useState(false);
+  useEffect(() => {
+    if (!refused) return;
+    return entry.store.subscribe(() => {
+      setRefused(false);
+      setError(null);
+    });
+  }, [refused, entry.store]);
+
   // a reload or a closed tab: the last edits go out with the page
   useEffect(() => {
     const onHide = () => work.entries.forEach((e) => e.saver?.saveOnExit());
@@ -110,6 +120,7 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
         const problems = validateForSubmit(project.label_config, resultOf(target, textAreas));
         if (problems.length) {
           setError(problems.join(' '));
+          setRefused(true);
           return;
         }
       }
