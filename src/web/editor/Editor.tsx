@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { parseConfig, walk, type ConfigNode } from './config';
 import { EditorContext, type EditorContextValue } from './context';
-import { createHotkeyRegistry, isTyping } from './hotkeys';
+import { comboOf, createHotkeyRegistry, isTyping } from './hotkeys';
 import { RegionList } from './RegionList';
 import { TagNode } from './registry';
-import { redo, removeRegion, resultToSubmit, undo, useEditorState, type AnnotationStore, type ControlRef } from './store';
+import { cycleSelection, redo, removeRegion, resultToSubmit, toggleHidden, undo, useEditorState, type AnnotationStore, type ControlRef } from './store';
 import { validateForSubmit } from './validate';
 import './editor.css';
 
@@ -16,6 +16,8 @@ export interface EditorProps {
   store: AnnotationStore;
   /** Ctrl+Enter (⌘+Enter) */
   onSubmit?: () => void;
+  /** Ctrl+Space (⌥+Enter), Label Studio's skip */
+  onSkip?: () => void;
 }
 
 function indexByName(root: ConfigNode): Map<string, ConfigNode> {
@@ -69,11 +71,13 @@ function ValidationNotes({ config, store }: { config: string; store: AnnotationS
 }
 
 /** Our labeling editor: the config's tags, each a component, over one annotation store. */
-export function Editor({ config, data, store, onSubmit }: EditorProps) {
+export function Editor({ config, data, store, onSubmit, onSkip }: EditorProps) {
   const parsed = useMemo(() => parseConfig(config), [config]);
   const hotkeys = useMemo(() => createHotkeyRegistry(), []);
   const submit = useRef(onSubmit);
   submit.current = onSubmit;
+  const skip = useRef(onSkip);
+  skip.current = onSkip;
 
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
@@ -82,6 +86,12 @@ export function Editor({ config, data, store, onSubmit }: EditorProps) {
         if (!submit.current) return;
         e.preventDefault();
         submit.current();
+        return;
+      }
+      if ((e.code === 'Space' && e.ctrlKey) || (e.key === 'Enter' && e.altKey)) {
+        if (!skip.current) return;
+        e.preventDefault();
+        skip.current();
         return;
       }
       // in a text field, Ctrl+Z undoes typing
@@ -98,8 +108,19 @@ export function Editor({ config, data, store, onSubmit }: EditorProps) {
         store.update((s) => removeRegion(s, selected));
         return;
       }
-      if (e.key === 'Escape') {
+      // Label Studio's region keys: Escape and U unselect, Alt+. cycles, Alt+H hides or shows the selected region
+      if (e.key === 'Escape' || (selected && comboOf(e) === 'u')) {
         store.update((s) => (s.selectedRegionId ? { ...s, selectedRegionId: null } : s));
+        return;
+      }
+      if (e.altKey && !mod && e.code === 'Period') {
+        e.preventDefault();
+        store.update(cycleSelection);
+        return;
+      }
+      if (selected && e.altKey && !mod && e.code === 'KeyH') {
+        e.preventDefault();
+        store.update((s) => toggleHidden(s, selected));
         return;
       }
       if (hotkeys.handle(e)) e.preventDefault();

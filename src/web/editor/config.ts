@@ -55,31 +55,34 @@ export function optionValue(node: ConfigNode): string {
   return node.attrs.alias ?? node.attrs.value ?? '';
 }
 
-const OPTION_TAGS = new Set(['choice', 'label']);
+/** The tags Label Studio gives a key when the config names none: options, and Rating (its key steps the rating up). */
+const KEYED_TAGS = new Set(['choice', 'label', 'rating']);
+
+/** The keys Label Studio hands out, in order, to keyed tags that name no `hotkey` (its Hotkey.makeComb). */
+const AUTO_HOTKEYS = [...'1234567890qwetasdfgzxcvbyiopjklnm'];
 
 /**
- * Choices and labels without a `hotkey` get 1…9, 0 in document order, as Label Studio numbers them,
- * unless the config sets hotkeys itself.
+ * As Label Studio binds them: every `hotkey` the config names is taken first; then each choice, label and
+ * rating without one gets the next free key of AUTO_HOTKEYS, in document order, while keys last.
  */
 function assignHotkeys(root: ConfigNode): ConfigNode {
   const options: ConfigNode[] = [];
-  let explicit = false;
+  const taken = new Set<string>();
   const visit = (n: ConfigNode) => {
-    const tag = n.tag.toLowerCase();
-    // a taxonomy's items are picked in its tree, not by number keys
-    if (tag === 'taxonomy') return;
-    if (OPTION_TAGS.has(tag)) {
-      options.push(n);
-      if (n.attrs.hotkey) explicit = true;
-    }
+    if (n.attrs.hotkey) taken.add(n.attrs.hotkey.toLowerCase());
+    // a taxonomy's items are picked in its tree, not by keys
+    if (n.tag.toLowerCase() === 'taxonomy') return;
+    if (KEYED_TAGS.has(n.tag.toLowerCase())) options.push(n);
     n.children.forEach(visit);
   };
   visit(root);
-  if (explicit) return root;
-  const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
-  options.slice(0, keys.length).forEach((n, i) => {
-    n.attrs = { ...n.attrs, hotkey: keys[i] };
-  });
+  const free = AUTO_HOTKEYS.filter((k) => !taken.has(k));
+  for (const n of options) {
+    if (n.attrs.hotkey) continue;
+    const key = free.shift();
+    if (key === undefined) break;
+    n.attrs = { ...n.attrs, hotkey: key };
+  }
   return root;
 }
 

@@ -1,4 +1,6 @@
 import type { ComponentType, ReactNode } from 'react';
+import { useEditor } from './context';
+import { useEditorState } from './store';
 import { Audio } from './audio/Audio';
 import { Choices } from './choices/Choices';
 import type { ConfigNode } from './config';
@@ -13,6 +15,7 @@ import { TextArea } from './textarea/TextArea';
 import { Text } from './text/Text';
 import { Unsupported } from './unsupported/Unsupported';
 import { View } from './view/View';
+import { isVisible } from './visibility';
 
 type TagComponent = ComponentType<{ node: ConfigNode; children?: ReactNode }>;
 
@@ -42,7 +45,25 @@ const CONTAINERS = new Set(['view']);
 
 export const SUPPORTED_TAGS = Object.keys(TAGS);
 
+/** Renders `children` only while the tag's `visibleWhen` condition holds. */
+function WhenVisible({ node, children }: { node: ConfigNode; children: ReactNode }) {
+  const { store } = useEditor();
+  const visible = useEditorState(store, (s) => isVisible(node.attrs, s));
+  return visible ? children : null;
+}
+
 export function TagNode({ node }: { node: ConfigNode }) {
+  if (node.attrs.visibleWhen) {
+    return (
+      <WhenVisible node={node}>
+        <Tag node={node} />
+      </WhenVisible>
+    );
+  }
+  return <Tag node={node} />;
+}
+
+function Tag({ node }: { node: ConfigNode }) {
   const kind = node.tag.toLowerCase();
   const Component = TAGS[kind] ?? Unsupported;
   if (!CONTAINERS.has(kind)) return <Component node={node} />;

@@ -189,6 +189,14 @@ export function updateRegionValue(s: EditorState, id: string, change: (value: Re
   return { ...s, results };
 }
 
+/** Alt+. in Label Studio: selects the region after the selected one (the first when none is), round the list. */
+export function cycleSelection(s: EditorState): EditorState {
+  const regions = s.results.filter((r) => REGION_TYPES.has(r.type));
+  if (regions.length === 0) return s;
+  const at = regions.findIndex((r) => r.id === s.selectedRegionId);
+  return { ...s, selectedRegionId: regions[(at + 1) % regions.length].id };
+}
+
 export function toggleHidden(s: EditorState, id: string): EditorState {
   return { ...s, hiddenIds: s.hiddenIds.includes(id) ? s.hiddenIds.filter((h) => h !== id) : [...s.hiddenIds, id] };
 }

@@ -1,6 +1,7 @@
 import type { ResultItem } from '../api/types';
-import { parseConfig, targetsOf, walk, type ConfigNode } from './config';
+import { parseConfig, targetsOf, type ConfigNode } from './config';
 import { REGION_TYPES, VALUE_KEY } from './store';
+import { dependsOnResultsOnly, isVisible } from './visibility';
 
 /** Controls whose `required="true"` we check, by lower-case tag, with the result type they write. */
 const CLASSIFICATIONS: Record<string, string> = { choices: 'choices', textarea: 'textarea', rating: 'rating', number: 'number', taxonomy: 'taxonomy' };
@@ -46,10 +47,13 @@ export function validateForSubmit(config: string, results: ResultItem[]): string
   const parsed = parseConfig(config);
   if (!parsed.ok) return [`The labeling config cannot be read: ${parsed.error}`];
   const messages: string[] = [];
-  walk(parsed.root, (node) => {
+  const visit = (node: ConfigNode) => {
+    // a control hidden by the choices made is not asked for, as in Label Studio
+    if (dependsOnResultsOnly(node.attrs) && !isVisible(node.attrs, { results, selectedRegionId: null })) return;
     const tag = node.tag.toLowerCase();
-    if (node.attrs.required !== 'true' || !(tag in CLASSIFICATIONS || LABEL_TAGS.has(tag))) return;
-    messages.push(...checkControl(node, results));
-  });
+    if (node.attrs.required === 'true' && (tag in CLASSIFICATIONS || LABEL_TAGS.has(tag))) messages.push(...checkControl(node, results));
+    node.children.forEach(visit);
+  };
+  visit(parsed.root);
   return messages;
 }

@@ -95,6 +95,16 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
     add(e);
   };
 
+  // a refusal for missing required values is about the results as they were: the next change retires it
+  const [refused, setRefused] = useState(false);
+  useEffect(() => {
+    if (!refused) return;
+    return entry.store.subscribe(() => {
+      setRefused(false);
+      setError(null);
+    });
+  }, [refused, entry.store]);
+
   // a reload or a closed tab: the last edits go out with the page
   useEffect(() => {
     const onHide = () => work.entries.forEach((e) => e.saver?.saveOnExit());
@@ -110,6 +120,7 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
         const problems = validateForSubmit(project.label_config, resultOf(target, textAreas));
         if (problems.length) {
           setError(problems.join(' '));
+          setRefused(true);
           return;
         }
       }
@@ -140,6 +151,8 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
     [entry, textAreas, project.id, task, onDone],
   );
   const submit = useCallback(() => void save(false), [save]);
+  const canSkip = project.show_skip_button ?? true;
+  const skip = useCallback(() => void save(true), [save]);
 
   return (
     <div className="labeling" data-task-id={task.id}>
@@ -160,10 +173,10 @@ export function TaskLabeling({ task, project, userId, reopened, onPrevious, onNe
       <div className="labeling-body">
         <div className={`labeling-main${entry.editable ? '' : ' labeling-readonly'}`}>
           {!entry.editable && <ReadOnlyBanner entry={entry} userId={userId} onAccept={accept} />}
-          <Editor key={entry.key} config={project.label_config} data={task.data} store={entry.store} onSubmit={entry.editable ? submit : undefined} />
+          <Editor key={entry.key} config={project.label_config} data={task.data} store={entry.store} onSubmit={entry.editable ? submit : undefined} onSkip={canSkip ? skip : undefined} />
           <div className="label-actions">
-            {(project.show_skip_button ?? true) && (
-              <button type="button" onClick={() => void save(true)} disabled={saving}>
+            {canSkip && (
+              <button type="button" onClick={skip} disabled={saving} title="Ctrl+Space">
                 Skip
               </button>
             )}

@@ -38,7 +38,7 @@ function Choice({ option, slot, multiple, checked }: { option: ConfigNode; slot:
 }
 
 /**
- * <Choices choice="single|single-radio|multiple" showInLine perRegion>: one `choices` result for the task,
+ * <Choices choice="single|single-radio|multiple" showInLine (or layout="inline") perRegion>: one `choices` result for the task,
  * or with perRegion one per region, edited while the region is selected.
  */
 export function Choices({ node }: { node: ConfigNode }) {
@@ -49,7 +49,7 @@ export function Choices({ node }: { node: ConfigNode }) {
   if (!slot.ready) return <PerRegionHint node={node} />;
   const options: ConfigNode[] = [];
   walk(node, (n) => n.tag.toLowerCase() === 'choice' && options.push(n));
-  const inline = node.attrs.showInLine === 'true';
+  const inline = node.attrs.showInLine === 'true' || node.attrs.layout === 'inline';
   return (
     <fieldset className={`lf-choices${inline ? ' lf-inline' : ''}`} data-name={slot.ref.fromName} style={styleOf(node.attrs.style)}>
       {options.map((o) => (
