@@ -3,9 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit -p .
-# The real S3 server (radosgw) for the storage tests; they start it too (idempotent). Stopped on exit.
-trap 'bash scripts/s3-server.sh stop || true' EXIT
+# The real S3 server (radosgw) and Azure Blob server (Azurite) for the storage tests; they start them too (idempotent). Stopped on exit.
+trap 'bash scripts/s3-server.sh stop || true; bash scripts/azurite.sh stop || true' EXIT
 bash scripts/s3-server.sh start
+bash scripts/azurite.sh start >/dev/null
 echo "== API tests on PGlite (embedded) =="
 LABELFLEET_TEST_DB=pglite npx vitest run
 echo "== API tests on PostgreSQL =="

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { lsBool } from '../../wire.js';
 
-/** The storage types this server implements; Label Studio's others (gcs, azure, redis) answer 404. */
+/** The storage types this server implements; Label Studio's others (gcs, redis) answer 404. */
 export const STORAGE_TYPES = [
   { name: 's3', title: 'AWS S3' },
+  { name: 'azure', title: 'Microsoft Azure' },
   { name: 'localfiles', title: 'Local files' },
 ] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number]['name'];
@@ -45,6 +46,12 @@ const fields = {
   aws_sse_kms_key_id: nullableText,
   region_name: nullableText,
   s3_endpoint: nullableText,
+  // azure
+  container: nullableText,
+  account_name: nullableText,
+  account_key: nullableText,
+  /** LabelFleet's own: the Blob service URL (Azurite, sovereign clouds); default https://<account>.blob.core.windows.net */
+  azure_endpoint: nullableText,
 };
 
 export const StorageCreateBody = z.looseObject({ project: z.coerce.number().int().positive(), ...fields });

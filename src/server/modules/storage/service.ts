@@ -7,13 +7,14 @@ import type { Actor } from '../users/service.js';
 import { checkedStoragePath, localFilesKind, resolveLocalFile } from './local-files.js';
 import * as q from './queries.js';
 import type { Direction, StorageRow, StorageWrite } from './queries.js';
+import { azureKind } from './azure-storage.js';
 import { s3Kind } from './s3-storage.js';
 import { configOf, type StorageKind } from './storage-kind.js';
 import type { StorageCreate, StorageType, StorageUpdate } from './schemas.js';
 
 export type { StorageRow } from './queries.js';
 
-const KINDS: Record<StorageType, StorageKind> = { s3: s3Kind, localfiles: localFilesKind };
+const KINDS: Record<StorageType, StorageKind> = { s3: s3Kind, azure: azureKind, localfiles: localFilesKind };
 
 export function kindOf(type: string): StorageKind {
   const kind = KINDS[type as StorageType];

@@ -57,6 +57,7 @@ describe('local files import storage', () => {
     expect(await getJson(s, `/api/storages/localfiles/${created.id}`)).toEqual(created);
     expect(await getJson(s, '/api/storages/types')).toEqual([
       { name: 's3', title: 'AWS S3' },
+      { name: 'azure', title: 'Microsoft Azure' },
       { name: 'localfiles', title: 'Local files' },
     ]);
 
