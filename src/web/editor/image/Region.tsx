@@ -55,3 +55,11 @@ export const Region = memo(function Region({ region, size, selected, color }: { 
     </g>
   );
 });
+
+/**
+ * The regions at rest, one memoized Region each, keyed by id: selecting a region or moving one re-renders
+ * only the regions whose props changed. `skipId` is the selected region, which the active layer draws.
+ */
+export const RegionLayer = memo(function RegionLayer({ regions, size, skipId, colorOf }: { regions: ResultItem[]; size: Size; skipId: string | null; colorOf: (r: ResultItem) => string }) {
+  return regions.map((r) => (r.id === skipId ? null : <Region key={r.id} region={r} size={size} selected={false} color={colorOf(r)} />));
+});
