@@ -5,13 +5,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/client';
 import { AppShell } from './components/AppShell';
-import { AccountPage } from './pages/AccountPage';
-import { CreateProjectPage } from './pages/CreateProjectPage';
-import { DataManagerPage } from './pages/DataManagerPage';
-import { LabelPage } from './pages/LabelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { ProjectSettingsPage } from './pages/ProjectSettingsPage';
-import { ProjectsPage } from './pages/ProjectsPage';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -24,18 +18,21 @@ const queryClient = new QueryClient({
   },
 });
 
+// Each page is its own chunk, fetched the first time its route matches: the projects list does not wait for
+// the Data Manager or the labeling editor. The router keeps showing the current page while the next one loads.
 const router = createBrowserRouter([
   {
     element: <AppShell />,
+    hydrateFallbackElement: <p className="muted">Loading…</p>,
     children: [
       { path: '/', element: <Navigate to="/projects" replace /> },
-      { path: '/projects', element: <ProjectsPage /> },
-      { path: '/projects/new', element: <CreateProjectPage /> },
+      { path: '/projects', lazy: async () => ({ Component: (await import('./pages/ProjectsPage')).ProjectsPage }) },
+      { path: '/projects/new', lazy: async () => ({ Component: (await import('./pages/CreateProjectPage')).CreateProjectPage }) },
       { path: '/projects/:projectId', element: <Navigate to="data" replace /> },
-      { path: '/projects/:projectId/data', element: <DataManagerPage /> },
-      { path: '/projects/:projectId/label', element: <LabelPage /> },
-      { path: '/projects/:projectId/settings', element: <ProjectSettingsPage /> },
-      { path: '/account', element: <AccountPage /> },
+      { path: '/projects/:projectId/data', lazy: async () => ({ Component: (await import('./pages/DataManagerPage')).DataManagerPage }) },
+      { path: '/projects/:projectId/label', lazy: async () => ({ Component: (await import('./pages/LabelPage')).LabelPage }) },
+      { path: '/projects/:projectId/settings', lazy: async () => ({ Component: (await import('./pages/ProjectSettingsPage')).ProjectSettingsPage }) },
+      { path: '/account', lazy: async () => ({ Component: (await import('./pages/AccountPage')).AccountPage }) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -67,6 +67,15 @@ describeE2E('the Data Manager', () => {
     await page.locator(`[data-task-id="${lastId}"]`).waitFor();
     const lastRowMs = Date.now() - started;
     expect(await page.locator(`[data-task-id="${lastId}"]`).textContent()).toContain(`review number ${ROWS}`);
+    // rows are reused as the table scrolls: every row shows the task at its own position, none a stale one
+    const shown = await table.locator('[role="row"][data-task-id]').evaluateAll((rows) =>
+      rows.map((r) => ({ index: Number(r.getAttribute('aria-rowindex')) - 2, id: Number(r.getAttribute('data-task-id')), text: r.querySelectorAll('[role="cell"]')[1]?.textContent })),
+    );
+    expect(shown.length).toBeGreaterThan(10);
+    for (const row of shown) {
+      expect(row.id).toBe(project.taskIds[row.index]);
+      expect(row.text).toBe(`review number ${row.index + 1}`);
+    }
     await screenshot(page, 'data-manager-100k-end');
     console.log(
       `Data Manager, ${ROWS} tasks: import ${importSeconds.toFixed(1)} s; ` +

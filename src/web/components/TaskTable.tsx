@@ -1,6 +1,6 @@
 import { useQueries, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, type MouseEvent } from 'react';
 import { DM_PAGE_SIZE, fetchDmPage, type DmPage, type DmQuery, type DmTask } from '../api/dm';
 import { ID_COLUMN, type Column } from '../dm/columns';
 import { EVERYTHING, isSelected, NOTHING, selectedCount, toggle, type Selection } from '../dm/selection';
@@ -83,14 +83,23 @@ export function TaskTable({ projectId, columns, query, selection, onSelectionCha
   const taskAt = (index: number) =>
     settled ? qc.getQueryData<DmPage>(pageKey(projectId, q, fields, Math.floor(index / DM_PAGE_SIZE) + 1))?.tasks[index % DM_PAGE_SIZE] : undefined;
 
+  // the rows get handlers that never change, so a memoized row re-renders only when its own task or state does
+  const latest = useRef({ selection, onSelectionChange, onOpen, onPreview });
+  latest.current = { selection, onSelectionChange, onOpen, onPreview };
+  const toggleTask = useCallback((id: number) => latest.current.onSelectionChange(toggle(latest.current.selection, id)), []);
+  const openTask = useCallback((task: DmTask) => latest.current.onOpen(task), []);
+  const previewTask = useCallback((task: DmTask) => latest.current.onPreview(task), []);
+  // rows are keyed by slot (index modulo the number of rows shown), not by index: a row scrolled out is the one
+  // that comes in, and a jump far down reuses every row already in the DOM (new text and offset) instead of
+  // building them all again; consecutive indices never share a slot
+  const slots = rows.length;
+
   const count = selectedCount(selection, total);
   const allTicked = total > 0 && count === total;
   const headBox = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (headBox.current) headBox.current.indeterminate = count > 0 && !allTicked;
   }, [count, allTicked]);
-  const stop = (e: MouseEvent) => e.stopPropagation();
-
   if (first.isError) {
     return (
       <p className="error" role="alert">
@@ -127,39 +136,21 @@ export function TaskTable({ projectId, columns, query, selection, onSelectionCha
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {rows.map((r) => {
             const task = taskAt(r.index);
-            const ticked = task ? isSelected(selection, task.id) : false;
-            const classes = ['task-row', task ? '' : 'task-row-loading', ticked ? 'task-row-selected' : '', task && task.id === previewId ? 'task-row-previewed' : ''];
             return (
-              <div
-                key={r.key}
-                role="row"
-                aria-rowindex={r.index + 2}
-                aria-selected={task ? ticked : undefined}
-                className={classes.filter(Boolean).join(' ')}
-                style={{ gridTemplateColumns: template, minWidth, height: ROW_HEIGHT, transform: `translateY(${r.start - ROW_HEIGHT}px)` }}
-                data-task-id={task?.id}
-                onClick={() => task && onOpen(task)}
-              >
-                {columns.map((c) => (
-                  <div key={c.id} role="cell" className="cell">
-                    {c.id === ID_COLUMN && task ? (
-                      <span className="dm-id-cell">
-                        <input type="checkbox" className="dm-check" aria-label={`Select task ${task.id}`} checked={ticked} onClick={stop} onChange={() => onSelectionChange(toggle(selection, task.id))} />
-                        <span className="dm-id">{task.id}</span>
-                        <button type="button" className="dm-preview-button" aria-label={`Preview task ${task.id}`} title="Preview" onClick={(e) => (stop(e), onPreview(task))}>
-                          <EyeIcon />
-                        </button>
-                      </span>
-                    ) : task ? (
-                      c.cell(task)
-                    ) : c.id === ID_COLUMN ? (
-                      '…'
-                    ) : (
-                      ''
-                    )}
-                  </div>
-                ))}
-              </div>
+              <TaskRow
+                key={r.index % slots}
+                index={r.index}
+                top={r.start - ROW_HEIGHT}
+                task={task}
+                ticked={task ? isSelected(selection, task.id) : false}
+                previewed={task !== undefined && task.id === previewId}
+                columns={columns}
+                template={template}
+                minWidth={minWidth}
+                onToggle={toggleTask}
+                onOpen={openTask}
+                onPreview={previewTask}
+              />
             );
           })}
         </div>
@@ -167,6 +158,63 @@ export function TaskTable({ projectId, columns, query, selection, onSelectionCha
     </div>
   );
 }
+
+interface TaskRowProps {
+  index: number;
+  /** offset from the first row, in pixels */
+  top: number;
+  /** undefined while its page is being fetched */
+  task: DmTask | undefined;
+  ticked: boolean;
+  previewed: boolean;
+  columns: Column[];
+  template: string;
+  minWidth: number;
+  onToggle: (id: number) => void;
+  onOpen: (task: DmTask) => void;
+  onPreview: (task: DmTask) => void;
+}
+
+const stop = (e: MouseEvent) => e.stopPropagation();
+
+/**
+ * One row, memoized: a scroll re-renders only the rows that changed. Its size is fixed and nothing inside
+ * can change it or show outside it (`contain: strict`), so laying out a row never touches another.
+ */
+const TaskRow = memo(function TaskRow({ index, top, task, ticked, previewed, columns, template, minWidth, onToggle, onOpen, onPreview }: TaskRowProps) {
+  const classes = ['task-row', task ? '' : 'task-row-loading', ticked ? 'task-row-selected' : '', previewed ? 'task-row-previewed' : ''];
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={task ? ticked : undefined}
+      className={classes.filter(Boolean).join(' ')}
+      style={{ gridTemplateColumns: template, minWidth, height: ROW_HEIGHT, contain: 'strict', transform: `translateY(${top}px)` }}
+      data-task-id={task?.id}
+      onClick={() => task && onOpen(task)}
+    >
+      {columns.map((c) => (
+        <div key={c.id} role="cell" className="cell">
+          {c.id === ID_COLUMN && task ? (
+            <span className="dm-id-cell">
+              <input type="checkbox" className="dm-check" aria-label={`Select task ${task.id}`} checked={ticked} onClick={stop} onChange={() => onToggle(task.id)} />
+              <span className="dm-id">{task.id}</span>
+              <button type="button" className="dm-preview-button" aria-label={`Preview task ${task.id}`} title="Preview" onClick={(e) => (stop(e), onPreview(task))}>
+                <EyeIcon />
+              </button>
+            </span>
+          ) : task ? (
+            c.cell(task)
+          ) : c.id === ID_COLUMN ? (
+            '…'
+          ) : (
+            ''
+          )}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 function EyeIcon() {
   return (

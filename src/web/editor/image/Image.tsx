@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import './image.css';
 import type { ResultItem } from '../../api/types';
 import { labelColor } from '../colors';
 import { resolveValue, targetsOf, walk, type ConfigNode } from '../config';
@@ -6,7 +7,7 @@ import { useEditor } from '../context';
 import { isTyping } from '../hotkeys';
 import { newRegionId, regionOf, updateRegionValue, useEditorState, type AnnotationStore } from '../store';
 import { clamp, percentToPx, rectBetween, rectToPercent, round, type Rect, type Size } from './geometry';
-import { cornerPoint, labelsOf, rectPx, Region, setRectAttrs, type Corner, type Point } from './Region';
+import { cornerPoint, labelsOf, rectPx, Region, RegionLayer, setRectAttrs, type Corner, type Point } from './Region';
 
 /** The control tags that draw over an Image, and the result type each writes. */
 export const IMAGE_REGION_TYPES = new Set(['rectanglelabels', 'polygonlabels', 'keypointlabels']);
@@ -53,7 +54,11 @@ export function Image({ node }: { node: ConfigNode }) {
   const [polygon, setPolygon] = useState<{ control: ConfigNode; points: Point[] } | null>(null);
   const viewport = useRef<HTMLDivElement>(null);
   const stage = useRef<HTMLDivElement>(null);
+  // the regions at rest; the selected region and whatever is being drawn live on `active`, a layer of its own,
+  // so dragging, resizing or drawing never touches the SVG that holds the other (maybe thousands of) regions
+  const layers = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
+  const active = useRef<SVGSVGElement>(null);
   const rubber = useRef<SVGLineElement>(null);
   const view = useRef({ scale: 1, tx: 0, ty: 0 });
   const drag = useRef<Drag | null>(null);
@@ -63,7 +68,18 @@ export function Image({ node }: { node: ConfigNode }) {
   const selectedId = useEditorState(store, (s) => s.selectedRegionId);
   const hiddenIds = useEditorState(store, (s) => s.hiddenIds);
   // hidden regions are not drawn (they stay in the result)
-  const regions = useMemo(() => results.filter((r) => r.to_name === name && IMAGE_REGION_TYPES.has(r.type) && !hiddenIds.includes(r.id)), [results, name, hiddenIds]);
+  const regions = useMemo(() => {
+    const hidden = new Set(hiddenIds);
+    return results.filter((r) => r.to_name === name && IMAGE_REGION_TYPES.has(r.type) && !hidden.has(r.id));
+  }, [results, name, hiddenIds]);
+  const selected = regions.find((r) => r.id === selectedId);
+  // a region's colour follows its label; worked out once per result item, not per render
+  const colors = useMemo(() => new WeakMap<ResultItem, string>(), [byName]);
+  const colorOf = useCallback((r: ResultItem) => {
+    let c = colors.get(r);
+    if (c === undefined) colors.set(r, (c = labelColor(byName.get(r.from_name), labelsOf(r)[0] ?? '')));
+    return c;
+  }, [colors, byName]);
 
   const applyView = useCallback(() => {
     const { scale, tx, ty } = view.current;
@@ -153,9 +169,10 @@ export function Image({ node }: { node: ConfigNode }) {
     return { x: p.x, y: p.y };
   };
 
-  const onPointerDown = (e: ReactPointerEvent<SVGSVGElement>) => {
-    const el = svg.current;
-    if (!el || !size) return;
+  const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const el = layers.current;
+    const top = active.current;
+    if (!el || !top || !size) return;
     // panning is the viewport's: let the event bubble to it
     if (e.button !== 0 || spaceDown.current) return;
     e.stopPropagation();
@@ -228,13 +245,16 @@ export function Image({ node }: { node: ConfigNode }) {
       }
       const lim = { dx0: -Math.min(...xs), dx1: size.width - Math.max(...xs), dy0: -Math.min(...ys), dy1: size.height - Math.max(...ys) };
       let d = { x: 0, y: 0 };
+      // the region is selected by now, so it is on the active layer: moving that layer moves it, a change
+      // the compositor makes without repainting anything (one SVG unit is one CSS pixel of the stage)
       drag.current = {
         move: (p) => {
           d = { x: clamp(p.x - start.x, lim.dx0, lim.dx1), y: clamp(p.y - start.y, lim.dy0, lim.dy1) };
-          regionEl.setAttribute('transform', `translate(${d.x} ${d.y})`);
+          top.style.transform = `translate(${d.x}px, ${d.y}px)`;
         },
         up: () => {
-          regionEl.removeAttribute('transform');
+          // the store's change re-renders the region in its new place before the next frame
+          top.style.transform = '';
           if (Math.abs(d.x) < 0.01 && Math.abs(d.y) < 0.01) return;
           const dxp = (d.x / size.width) * 100;
           const dyp = (d.y / size.height) * 100;
@@ -274,7 +294,7 @@ export function Image({ node }: { node: ConfigNode }) {
     ghost.setAttribute('fill', 'none');
     ghost.setAttribute('vector-effect', 'non-scaling-stroke');
     setRectAttrs(ghost, { ...inside, width: 0, height: 0 });
-    el.appendChild(ghost);
+    top.appendChild(ghost);
     let current: Rect = { ...inside, width: 0, height: 0 };
     drag.current = {
       move: (p) => {
@@ -315,7 +335,7 @@ export function Image({ node }: { node: ConfigNode }) {
     if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
   };
 
-  const onPointerMove = (e: ReactPointerEvent<SVGSVGElement>) => {
+  const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>) => {
     if (drag.current) {
       drag.current.move(toPx(e), e.nativeEvent);
       return;
@@ -327,14 +347,13 @@ export function Image({ node }: { node: ConfigNode }) {
     }
   };
 
-  const onPointerUp = (e: ReactPointerEvent<SVGSVGElement>) => {
+  const onPointerUp = (e: ReactPointerEvent<HTMLDivElement>) => {
     const d = drag.current;
     drag.current = null;
-    if (svg.current?.hasPointerCapture(e.pointerId)) svg.current.releasePointerCapture(e.pointerId);
+    if (layers.current?.hasPointerCapture(e.pointerId)) layers.current.releasePointerCapture(e.pointerId);
     d?.up(toPx(e), e.nativeEvent);
   };
 
-  const colorOf = (r: ResultItem) => labelColor(byName.get(r.from_name), labelsOf(r)[0] ?? '');
   const last = polygon?.points[polygon.points.length - 1];
   const polyColor = polygon ? labelColor(polygon.control, (store.getState().activeLabels[polygon.control.attrs.name ?? ''] ?? [])[0] ?? '') : '';
 
@@ -368,28 +387,21 @@ export function Image({ node }: { node: ConfigNode }) {
             onError={() => setFailed(true)}
           />
           {size && (
-            <svg
-              ref={svg}
-              className="lf-image-svg"
-              viewBox={`0 0 ${size.width} ${size.height}`}
-              width={size.width}
-              height={size.height}
-              onPointerDown={onPointerDown}
-              onPointerMove={onPointerMove}
-              onPointerUp={onPointerUp}
-              onPointerCancel={onPointerUp}
-            >
-              {regions.map((r) => (
-                <Region key={r.id} region={r} size={size} selected={r.id === selectedId} color={colorOf(r)} />
-              ))}
-              {polygon && last && (
-                <g className="lf-drawing" stroke={polyColor}>
-                  <polyline points={polygon.points.map((p) => `${p.x},${p.y}`).join(' ')} fill="none" vectorEffect="non-scaling-stroke" />
-                  <line ref={rubber} x1={last.x} y1={last.y} x2={last.x} y2={last.y} vectorEffect="non-scaling-stroke" strokeDasharray="4 4" />
-                  <circle className="lf-handle lf-poly-start" cx={polygon.points[0].x} cy={polygon.points[0].y} />
-                </g>
-              )}
-            </svg>
+            <div ref={layers} className="lf-image-svg" onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={onPointerUp}>
+              <svg ref={svg} className="lf-image-layer" viewBox={`0 0 ${size.width} ${size.height}`} width={size.width} height={size.height}>
+                <RegionLayer regions={regions} size={size} skipId={selected?.id ?? null} colorOf={colorOf} />
+              </svg>
+              <svg ref={active} className="lf-image-layer lf-image-active" viewBox={`0 0 ${size.width} ${size.height}`} width={size.width} height={size.height}>
+                {selected && <Region region={selected} size={size} selected color={colorOf(selected)} />}
+                {polygon && last && (
+                  <g className="lf-drawing" stroke={polyColor}>
+                    <polyline points={polygon.points.map((p) => `${p.x},${p.y}`).join(' ')} fill="none" vectorEffect="non-scaling-stroke" />
+                    <line ref={rubber} x1={last.x} y1={last.y} x2={last.x} y2={last.y} vectorEffect="non-scaling-stroke" strokeDasharray="4 4" />
+                    <circle className="lf-handle lf-poly-start" cx={polygon.points[0].x} cy={polygon.points[0].y} />
+                  </g>
+                )}
+              </svg>
+            </div>
           )}
         </div>
       </div>

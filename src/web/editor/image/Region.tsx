@@ -55,3 +55,29 @@ export const Region = memo(function Region({ region, size, selected, color }: { 
     </g>
   );
 });
+
+/** Regions per group: a change re-renders one group, and the layer only compares item references. */
+const GROUP = 100;
+
+type GroupProps = { regions: ResultItem[]; size: Size; skipId: string | null; colorOf: (r: ResultItem) => string };
+
+const sameGroup = (a: GroupProps, b: GroupProps) =>
+  a.size === b.size && a.skipId === b.skipId && a.colorOf === b.colorOf && a.regions.length === b.regions.length && a.regions.every((r, i) => r === b.regions[i]);
+
+const RegionGroup = memo(function RegionGroup({ regions, size, skipId, colorOf }: GroupProps) {
+  return regions.map((r) => (r.id === skipId ? null : <Region key={r.id} region={r} size={size} selected={false} color={colorOf(r)} />));
+}, sameGroup);
+
+/**
+ * The regions at rest, one memoized Region each, keyed by id, in memoized groups of a hundred: selecting a
+ * region or moving one re-renders only the group that holds it. `skipId` is the selected region, which the
+ * active layer draws.
+ */
+export function RegionLayer({ regions, size, skipId, colorOf }: GroupProps) {
+  const groups = [];
+  for (let at = 0; at < regions.length; at += GROUP) {
+    const slice = regions.slice(at, at + GROUP);
+    groups.push(<RegionGroup key={at} regions={slice} size={size} skipId={slice.some((r) => r.id === skipId) ? skipId : null} colorOf={colorOf} />);
+  }
+  return groups;
+}
