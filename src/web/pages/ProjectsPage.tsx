@@ -4,7 +4,7 @@ import { useProjects } from '../api/projects';
 import type { Project } from '../api/types';
 import { Popover } from '../dm/Popover';
 import { useDebounced } from '../lib/use-debounced';
-import { DeleteProjectDialog, DuplicateProjectDialog } from './ProjectSettingsPage';
+import { DeleteProjectDialog, DuplicateProjectDialog } from './project-dialogs';
 
 /** Settings, duplicate and delete, from the card's corner. */
 function ProjectMenu({ project: p }: { project: Project }) {
