@@ -140,6 +140,13 @@ describe('the paths shared with the system module', () => {
     for (const p of ['/api/annotators', '/api/annotators/{id}/start', '/api/workflows/graph', '/api/gold-tasks', '/api/webhook', '/api/auth/callback/credentials', '/api/settings/{key}']) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
+    // the Docker-derived fields say what they mean natively, and reconcile says how it guards against a second run
+    for (const [p, method] of [['/api/annotators', 'get'], ['/api/annotators/{id}', 'get'], ['/api/annotators/{id}/status', 'get']]) {
+      const description = doc.paths[p][method].description as string;
+      for (const field of ['containerId', 'containerIp', 'containerPort', 'subdomain', 'databaseName', 'apiToken', 'lsUserId']) expect(description).toContain(field);
+      expect(description).toMatch(/workspace id/);
+    }
+    expect(doc.paths['/api/reconcile'].post.description).toMatch(/advisory lock.*409|409.*advisory lock/s);
   });
 });
 
