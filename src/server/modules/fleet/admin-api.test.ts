@@ -133,6 +133,13 @@ describe('the paths shared with the system module', () => {
     expect(await fleetHealth(s.ctx.db)).toEqual({ httpStatus: 200, body: { status: 'ok', database: 'connected' } });
     const down = { query: async () => Promise.reject(new Error('connection refused')) };
     expect(await fleetHealth(down)).toEqual({ httpStatus: 503, body: { status: 'error', database: 'disconnected' } });
+    // over HTTP, without credentials
+    const version = await s.request({ method: 'GET', url: '/api/version', token: null });
+    expect(version.statusCode).toBe(200);
+    expect(version.json()).toMatchObject({ version: '0.1.0', apiVersion: 'v1', features: FLEET_FEATURES, node: process.version });
+    const health = await s.request({ method: 'GET', url: '/api/health', token: null });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok', database: 'connected' });
   });
 
   it('documents the LabelFleet routes in the OpenAPI document', async () => {
