@@ -62,7 +62,10 @@ describe('annotators', () => {
     await startAnnotator(admin, a.id);
     const detail = (await admin('GET', `/api/annotators/${a.id}`)).json();
     expect(detail).toMatchObject({ status: 'active', containerId: `labelfleet-workspace-${a.id}`, containerIp: '127.0.0.1', containerPort: 8080, assignments: [], webhookSecret: expect.stringMatching(/^[0-9a-f]{48}$/) });
-    expect(detail.databaseName).toEqual(expect.any(String));
+    // natively: the database that holds the workspace's data is this server's
+    const [{ db }] = await s.ctx.db.query<{ db: string }>('SELECT current_database() AS db');
+    expect(detail.databaseName).toBe(db);
+    expect(detail.lsUserId).toBe(me.id);
 
     const updated = (await admin('PUT', `/api/annotators/${a.id}`, { email: 'scully@example.com', notes: null })).json();
     expect(updated).toMatchObject({ email: 'scully@example.com', notes: null, name: 'Dana Scully' });
