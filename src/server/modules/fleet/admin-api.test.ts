@@ -62,7 +62,10 @@ describe('annotators', () => {
     await startAnnotator(admin, a.id);
     const detail = (await admin('GET', `/api/annotators/${a.id}`)).json();
     expect(detail).toMatchObject({ status: 'active', containerId: `labelfleet-workspace-${a.id}`, containerIp: '127.0.0.1', containerPort: 8080, assignments: [], webhookSecret: expect.stringMatching(/^[0-9a-f]{48}$/) });
-    expect(detail.databaseName).toEqual(expect.any(String));
+    // natively: the database that holds the workspace's data is this server's
+    const [{ db }] = await s.ctx.db.query<{ db: string }>('SELECT current_database() AS db');
+    expect(detail.databaseName).toBe(db);
+    expect(detail.lsUserId).toBe(me.id);
 
     const updated = (await admin('PUT', `/api/annotators/${a.id}`, { email: 'scully@example.com', notes: null })).json();
     expect(updated).toMatchObject({ email: 'scully@example.com', notes: null, name: 'Dana Scully' });
@@ -133,6 +136,13 @@ describe('the paths shared with the system module', () => {
     expect(await fleetHealth(s.ctx.db)).toEqual({ httpStatus: 200, body: { status: 'ok', database: 'connected' } });
     const down = { query: async () => Promise.reject(new Error('connection refused')) };
     expect(await fleetHealth(down)).toEqual({ httpStatus: 503, body: { status: 'error', database: 'disconnected' } });
+    // over HTTP, without credentials
+    const version = await s.request({ method: 'GET', url: '/api/version', token: null });
+    expect(version.statusCode).toBe(200);
+    expect(version.json()).toMatchObject({ version: '0.1.0', apiVersion: 'v1', features: FLEET_FEATURES, node: process.version });
+    const health = await s.request({ method: 'GET', url: '/api/health', token: null });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok', database: 'connected' });
   });
 
   it('documents the LabelFleet routes in the OpenAPI document', async () => {
@@ -140,6 +150,13 @@ describe('the paths shared with the system module', () => {
     for (const p of ['/api/annotators', '/api/annotators/{id}/start', '/api/workflows/graph', '/api/gold-tasks', '/api/webhook', '/api/auth/callback/credentials', '/api/settings/{key}']) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
+    // the Docker-derived fields say what they mean natively, and reconcile says how it guards against a second run
+    for (const [p, method] of [['/api/annotators', 'get'], ['/api/annotators/{id}', 'get'], ['/api/annotators/{id}/status', 'get']]) {
+      const description = doc.paths[p][method].description as string;
+      for (const field of ['containerId', 'containerIp', 'containerPort', 'subdomain', 'databaseName', 'apiToken', 'lsUserId']) expect(description).toContain(field);
+      expect(description).toMatch(/workspace id/);
+    }
+    expect(doc.paths['/api/reconcile'].post.description).toMatch(/advisory lock.*409|409.*advisory lock/s);
   });
 });
 

@@ -13,7 +13,8 @@ import { goldCandidates, type GoldTaskRow } from './gold-tasks.js';
 import { conflict } from './http.js';
 import { checkConfigXml, findLabelingConfig } from './labeling-configs.js';
 import { storeOf, type ObjectStore } from './object-store.js';
-import { rescanSourceIfStale, type ItemRow } from './workflow-items.js';
+import { rescanSourceIfStale } from './source-sync.js';
+import type { ItemRow } from './workflow-items.js';
 import { getWorkflow, type WorkflowRow } from './workflows.js';
 
 /** Whoever acts for the fleet when no manager is asking (auto-assignment): the workflow's creator, else a manager of its organization. */
@@ -100,8 +101,8 @@ function checkEligible(w: WorkflowRow, a: AnnotatorRow, hasRework: boolean): voi
 /**
  * Creates the annotator's next batch of a workflow: a project with the workflow's labeling config, up to
  * imagesPerProject items with gold tasks injected at goldStandardRate, all in one transaction. The source
- * is not listed here (only re-listed when the listing is stale, see rescanSourceIfStale): items are picked
- * from the table. The annotator's row is locked (one batch decision per annotator at a time) and the items
+ * is not listed here (a stale listing queues a re-listing job, see source-sync.ts): items are picked from
+ * the table. The annotator's row is locked (one batch decision per annotator at a time) and the items
  * with FOR UPDATE SKIP LOCKED, so concurrent calls for different annotators proceed in parallel and never
  * hand out an item twice. Returns null when auto-assigning and the annotator already has open work.
  */

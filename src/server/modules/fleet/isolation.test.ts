@@ -13,6 +13,7 @@ let bobProject: number;
 let aliceTasks: { lsTaskId: number; isGold: boolean }[];
 let bobTasks: { lsTaskId: number }[];
 let regular: { id: number; taskIds: number[] };
+const tokens = { alice: '', bob: '' };
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -25,6 +26,8 @@ beforeAll(async () => {
   const people = (await admin('POST', '/api/annotators/bulk', { annotators: [{ name: 'Alice', email: 'alice@example.com' }, { name: 'Bob', email: 'bob@example.com' }] })).json().annotators;
   [aliceId, bobId] = people.map((p: { id: number }) => p.id);
   alice = withToken(s, people[0].apiToken);
+  tokens.alice = people[0].apiToken;
+  tokens.bob = people[1].apiToken;
   bob = withToken(s, people[1].apiToken);
   await startAnnotator(admin, aliceId);
   await startAnnotator(admin, bobId);
@@ -60,6 +63,28 @@ describe('annotator isolation through the Label Studio API', () => {
     expect(media.statusCode).toBe(200);
     expect(media.headers['content-type']).toBe('image/jpeg');
     expect(media.body).toBe('image gold/cat.jpg');
+  });
+
+  it('serves media in byte ranges, so audio and video can seek', async () => {
+    const gold = aliceTasks.find((t) => t.isGold)!;
+    const url = (await alice('GET', `/api/tasks/${gold.lsTaskId}`)).json().data.image;
+    const get = (range?: string) => s.request({ method: 'GET', url, token: tokens.alice, headers: range ? { range } : {} });
+    const whole = await get();
+    expect(whole.statusCode).toBe(200);
+    expect(whole.headers).toMatchObject({ 'accept-ranges': 'bytes', 'content-length': '18' });
+    const part = await get('bytes=6-9');
+    expect(part.statusCode).toBe(206);
+    expect(part.headers).toMatchObject({ 'content-range': 'bytes 6-9/18', 'content-length': '4', 'content-type': 'image/jpeg' });
+    expect(part.body).toBe('gold');
+    expect((await get('bytes=15-')).body).toBe('jpg');
+    const tail = await get('bytes=-7');
+    expect([tail.statusCode, tail.headers['content-range'], tail.body]).toEqual([206, 'bytes 11-17/18', 'cat.jpg']);
+    const past = await get('bytes=18-');
+    expect(past.statusCode).toBe(416);
+    expect(past.headers['content-range']).toBe('bytes */18');
+    // a range the server does not serve (several parts) gets the whole object, as HTTP allows
+    expect((await get('bytes=0-1,4-5')).body).toBe('image gold/cat.jpg');
+    expect((await s.request({ method: 'GET', url, token: tokens.bob, headers: { range: 'bytes=0-3' } })).statusCode).toBe(404);
   });
 
   it("refuses another annotator's task, project, label stream and media as if they did not exist", async () => {

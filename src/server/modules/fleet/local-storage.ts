@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { byteRange } from '../imports/upload-files.js';
 import { invalid, issue } from './http.js';
 import type { ListedObject, ObjectStore } from './object-store.js';
 
@@ -16,10 +17,14 @@ export function localStore(dataDir: string, bucket: string): ObjectStore {
     bucket,
     list: (prefix) => listFiles(root, prefix),
     readText: async (key) => fs.promises.readFile(objectPath(root, key), 'utf8').catch(() => null),
-    open: async (key) => {
+    open: async (key, rangeHeader) => {
       const file = objectPath(root, key);
       const stat = await fs.promises.stat(file).catch(() => null);
-      return stat?.isFile() ? (fs.createReadStream(file) as Readable) : null;
+      if (!stat?.isFile()) return null;
+      const range = byteRange(rangeHeader, stat.size);
+      if (range === 'unsatisfiable') return { unsatisfiable: true, size: stat.size };
+      if (!range) return { body: fs.createReadStream(file) as Readable, length: stat.size, contentRange: null };
+      return { body: fs.createReadStream(file, range) as Readable, length: range.end - range.start + 1, contentRange: `bytes ${range.start}-${range.end}/${stat.size}` };
     },
     write: (key, body) => writeFile(objectPath(root, key), body),
   };
@@ -33,7 +38,10 @@ export function objectPath(root: string, key: string): string {
   return full;
 }
 
-/** The files under a prefix (a folder), recursively, in name order; hidden files are skipped. The ETag is size and mtime. */
+/**
+ * The files under a prefix (a folder), recursively, in UTF-8 byte order of their keys (S3's listing order, which
+ * syncSourceItems relies on); hidden files are skipped. The ETag is size and mtime.
+ */
 async function* listFiles(root: string, prefix: string): AsyncIterable<ListedObject> {
   const out: ListedObject[] = [];
   const walk = async (d: string) => {
@@ -54,7 +62,7 @@ async function* listFiles(root: string, prefix: string): AsyncIterable<ListedObj
     }
   };
   await walk(objectPath(root, prefix));
-  yield* out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  yield* out.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
 }
 
 async function writeFile(file: string, body: string | AsyncIterable<string>): Promise<void> {

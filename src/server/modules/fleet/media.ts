@@ -17,6 +17,9 @@ import { taskVisibility } from './visibility.js';
  * redirect to one) carries the bucket key, which would tell a gold image from an item (`gold/cat.jpg`), and it
  * would stay valid for its whole TTL after the annotator's workspace is stopped. The task's data keeps one
  * stable URL, checked on every fetch, and the bucket needs no CORS or public access.
+ *
+ * One byte range (`Range: bytes=…`) answers 206 with that part, from local and S3 storage alike (S3 gets the
+ * header as it is): audio and video players seek with it. A range past the end answers 416.
  */
 export function mediaRoutes(app: FastifyInstance, ctx: Ctx): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -31,9 +34,13 @@ export function mediaRoutes(app: FastifyInstance, ctx: Ctx): void {
     const allowed =
       m && m.organization_id === actor.orgId && (canManageProjects(actor) || (m.user_id === actor.id && m.ls_project_id !== null && (await taskVisibility(ctx.db, actor, m.ls_project_id))));
     if (!allowed) throw new AppError('not_found', 'File not found');
-    const body = await (await storeOf(ctx, m.organization_id)).open(m.media_key);
-    if (!body) throw new AppError('not_found', 'File not found');
+    const object = await (await storeOf(ctx, m.organization_id)).open(m.media_key, req.headers.range);
+    if (!object) throw new AppError('not_found', 'File not found');
     // media is user content: never let the browser run it as a page of this origin
-    return reply.type(contentTypeOf(m.media_key)).header('x-content-type-options', 'nosniff').header('content-security-policy', 'sandbox').send(body);
+    reply.type(contentTypeOf(m.media_key)).header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff').header('content-security-policy', 'sandbox');
+    if ('unsatisfiable' in object) return reply.status(416).header('content-range', `bytes */${object.size ?? '*'}`).send();
+    if (object.length !== null) reply.header('content-length', object.length);
+    if (object.contentRange) reply.status(206).header('content-range', object.contentRange);
+    return reply.send(object.body);
   });
 }

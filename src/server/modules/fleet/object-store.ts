@@ -18,14 +18,30 @@ export interface ListedObject {
   etag: string | null;
 }
 
+/** An object's bytes, whole or the part a Range header asked for. */
+export interface ObjectBytes {
+  body: Readable;
+  /** bytes in body, when known */
+  length: number | null;
+  /** `bytes <first>-<last>/<size>` when a part is served (a 206), null for the whole object */
+  contentRange: string | null;
+}
+
+/** The Range header asked for bytes the object does not have (a 416). */
+export interface RangeNotSatisfiable {
+  unsatisfiable: true;
+  size: number | null;
+}
+
 export interface ObjectStore {
   kind: 'local' | 's3';
   bucket: string;
-  /** every object under a folder-like prefix, in key order */
+  /** every object under a folder-like prefix, in key order (UTF-8 byte order, as S3 lists) */
   list(prefix: string): AsyncIterable<ListedObject>;
   /** null when the object does not exist */
   readText(key: string): Promise<string | null>;
-  open(key: string): Promise<Readable | null>;
+  /** null when the object does not exist; `range` is an HTTP Range header (one range; anything else reads the whole object) */
+  open(key: string, range?: string): Promise<ObjectBytes | RangeNotSatisfiable | null>;
   write(key: string, body: string | AsyncIterable<string>, contentType: string): Promise<void>;
 }
 

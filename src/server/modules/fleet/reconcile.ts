@@ -98,6 +98,12 @@ export async function reconcile(ctx: Ctx, orgId: number) {
   }
 }
 
+const RECONCILE_DOC =
+  'Recomputes the progress of open assignments from the stored annotations (ingesting what events missed), completes full batches ' +
+  '(export, chaining, auto-assignment), recomputes item counters and finishes workspace starts cut short. One run at a time per organization: ' +
+  'a second caller gets 409 {"error": "Reconcile is already running"} instead of waiting. On PostgreSQL the guard is a transaction-scoped advisory lock ' +
+  '(pg_try_advisory_xact_lock(727004, organization id)), so it spans server nodes; on the embedded PGlite database, a process mutex.';
+
 export function reconcileRoutes(app: FastifyInstance, ctx: Ctx): void {
-  app.withTypeProvider<ZodTypeProvider>().post('/api/reconcile', { schema: { tags: ['fleet: reconcile'] } }, async (req) => reconcile(ctx, managerOf(req).orgId));
+  app.withTypeProvider<ZodTypeProvider>().post('/api/reconcile', { schema: { tags: ['fleet: reconcile'], description: RECONCILE_DOC } }, async (req) => reconcile(ctx, managerOf(req).orgId));
 }

@@ -153,4 +153,23 @@ describe('review and rejection routing', () => {
     expect((await admin('GET', `/api/rejections?annotatorId=${p.labeler.id}`)).json().pagination.total).toBe(0);
     expect((await admin('GET', `/api/assignments/${review.id}`)).json()).toMatchObject({ status: 'completed', exportPath: `reviewed/ok/assignment-${review.id}.json` });
   });
+
+  it('routes rejected work to another workflow, where anyone of its role may take it', async () => {
+    const config = (await admin('POST', '/api/labeling-configs', { name: 'fix rework', configXml: IMAGE_CHOICES })).json();
+    const fix = (await admin('POST', '/api/workflows', { name: 'fix: rework', labelingConfigId: config.id, s3SourcePath: 'images/fix-rework-none', s3ExportPath: 'out/fix-rework' })).json();
+    const p = await pipeline('fix', { rejectionMode: 'route_to_workflow', rejectionRouteWorkflowId: fix.id });
+    const batch = await openBatch(p.labeler.id, p.label.id);
+    await annotateOnlyTask(p.labeler.call, batch.lsProjectId, catOrDog('cat'));
+    const review = await openBatch(p.reviewer.id, p.review.id);
+    await annotateOnlyTask(p.reviewer.call, review.lsProjectId, verdict('reject', 'Needs a second look'));
+
+    const [rejection] = (await admin('GET', `/api/rejections?annotatorId=${p.labeler.id}`)).json().data;
+    expect(rejection).toMatchObject({ actionTaken: 'route_to_workflow', routedToWorkflowId: fix.id, reworkIteration: 0, escalated: false, reason: 'Needs a second look' });
+    // not reserved for the original annotator: auto-assignment offers it to an idle annotator of the rework workflow's role
+    const routed = await waitFor(async () => (await admin('GET', `/api/assignments?workflowId=${fix.id}`)).json().data[0], 'the routed item assigned');
+    const detail = (await admin('GET', `/api/assignments/${routed.id}`)).json();
+    expect(detail.tasks.map((t: { imageKey: string }) => t.imageKey)).toEqual(['images/fix/item.jpg']);
+    expect((await admin('GET', `/api/rejections/${rejection.id}`)).json().routedToAssignment).toMatchObject({ id: routed.id, workflowId: fix.id });
+    expect((await admin('GET', '/api/workflows/graph')).json().edges).toEqual(expect.arrayContaining([{ source: p.label.id, target: fix.id, type: 'rejection', label: 'reject' }]));
+  });
 });

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { AppError } from '../../errors.js';
 import { describeS3Error, getObjectStream, getObjectText, listObjects, putObject, s3Client, type S3Client, type S3Options } from '../../s3/client.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectBytes, ObjectStore, RangeNotSatisfiable } from './object-store.js';
 
 /**
  * The S3 backend of workflow storage, over src/server/s3/client.ts. Listing is recursive under the prefix,
@@ -14,7 +15,7 @@ export function s3Store(opts: S3Options, bucket: string): ObjectStore {
     bucket,
     list: (prefix) => listItems(client, bucket, prefix),
     readText: (key) => orNullWhenMissing(() => getObjectText(client, bucket, key), bucket),
-    open: (key) => orNullWhenMissing(async () => (await getObjectStream(client, bucket, key)).body as Readable, bucket),
+    open: (key, rangeHeader) => openObject(client, bucket, key, rangeHeader),
     write: async (key, body, contentType) => {
       // one PutObject: fleet objects are one batch's export or one archived item, bounded by imagesPerProject
       let text = '';
@@ -23,6 +24,23 @@ export function s3Store(opts: S3Options, bucket: string): ObjectStore {
       await s3Call(() => putObject(client, bucket, key, text, contentType), bucket);
     },
   };
+}
+
+/** One range (`bytes=a-b`, `bytes=a-`, `bytes=-n`) goes to S3 as it is; anything else reads the whole object, as HTTP allows. */
+const SINGLE_RANGE = /^bytes=(\d+-\d*|-\d+)$/;
+
+async function openObject(client: S3Client, bucket: string, key: string, rangeHeader: string | undefined): Promise<ObjectBytes | RangeNotSatisfiable | null> {
+  const range = rangeHeader?.trim();
+  try {
+    const o = await getObjectStream(client, bucket, key, range && SINGLE_RANGE.test(range) ? range : undefined);
+    return { body: o.body as Readable, length: o.contentLength ?? null, contentRange: o.contentRange ?? null };
+  } catch (err) {
+    if (isMissing(err)) return null;
+    if ((err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode !== 416) throw s3Failure(err, bucket);
+  }
+  // the range starts past the end: a 416 names the size, which a HEAD tells
+  const head = await orNullWhenMissing(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), bucket);
+  return head ? { unsatisfiable: true, size: head.ContentLength ?? null } : null;
 }
 
 async function* listItems(client: S3Client, bucket: string, prefix: string) {

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getObjectText, listObjects, putObject } from '../../s3/client.js';
+import { drainJobs } from '../../jobs/worker.js';
+import { deleteObject, getObjectText, listObjects, putObject } from '../../s3/client.js';
 import { startTestServer, type TestServer } from '../../testing/harness.js';
 import { freshBucket, requireS3, type S3TestServer } from '../../testing/s3.js';
 import { catOrDog, IMAGE_CHOICES, labelAll, signIn, startAnnotator, waitFor, withCookie, withToken, type Call } from './fleet-fixtures.js';
+import { sourceSyncSubject } from './source-sync.js';
 
 /** Workflows on a real S3 server (Ceph radosgw, scripts/s3-server.sh): source, media, export and rejection archive. */
 
@@ -108,6 +110,20 @@ describe('workflows on S3 storage', () => {
       expect((await s.request({ method: 'GET', url: task.data.image, token: null })).statusCode).toBe(401);
     }
 
+    // byte ranges pass through to S3, so audio and video can seek
+    const first = aliceTasks[0];
+    const firstUrl = (await aliceCall('GET', `/api/tasks/${first.lsTaskId}`)).json().data.image;
+    const size = bytesOf(first.imageKey).length;
+    const ranged = (range: string) => s.request({ method: 'GET', url: firstUrl, token: alice.apiToken, headers: { range } });
+    const part = await ranged('bytes=0-3');
+    expect([part.statusCode, part.body]).toEqual([206, 'JPEG']);
+    expect(part.headers).toMatchObject({ 'content-range': `bytes 0-3/${size}`, 'content-length': '4', 'accept-ranges': 'bytes', 'content-type': 'image/jpeg' });
+    const tail = await ranged(`bytes=-${first.imageKey.length}`);
+    expect([tail.statusCode, tail.body, tail.headers['content-range']]).toEqual([206, first.imageKey, `bytes ${size - first.imageKey.length}-${size - 1}/${size}`]);
+    const past = await ranged(`bytes=${size}-`);
+    expect([past.statusCode, past.headers['content-range']]).toEqual([416, `bytes */${size}`]);
+    expect((await ranged('bytes=0-1,3-4')).body).toBe(bytesOf(first.imageKey));
+
     // labeling through the Label Studio API completes both batches; each export is Label Studio JSON in the bucket
     for (const [who, batch] of [
       [aliceCall, batches[0]],
@@ -131,6 +147,14 @@ describe('workflows on S3 storage', () => {
     // a new upload shows after a sync
     await upload(bucket, ['images/pets/img_9.jpg']);
     expect((await admin('POST', `/api/workflows/${wf.id}/sync`)).json()).toMatchObject({ added: 1, workflow: { totalImagesAvailable: 9 } });
+    // deleted before anyone got it (the workflow paused, so nobody is offered it): gone, no longer counted
+    await admin('PUT', `/api/workflows/${wf.id}`, { isActive: false });
+    await upload(bucket, ['images/pets/img_10.jpg']);
+    expect((await admin('POST', `/api/workflows/${wf.id}/sync`)).json()).toMatchObject({ added: 1, workflow: { totalImagesAvailable: 10 } });
+    await deleteObject(s3.client, bucket, 'images/pets/img_10.jpg');
+    expect((await admin('POST', `/api/workflows/${wf.id}/sync`)).json()).toMatchObject({ added: 0, workflow: { totalImagesAvailable: 9 } });
+    const [gone] = await s.ctx.db.query<{ status: string }>(`SELECT status FROM workflow_items WHERE workflow_id = $1 AND item_key = 'images/pets/img_10.jpg'`, [wf.id]);
+    expect(gone.status).toBe('gone');
   });
 
   it('archives rejected work to rejectionArchiveBucket in S3', async () => {
@@ -218,6 +242,10 @@ describe('workflows on S3 storage', () => {
       const assigned = await admin('POST', `/api/workflows/${listed.id}/assign`, { annotatorId: worker.id });
       expect(assigned.statusCode).toBe(200);
       expect((await admin('GET', `/api/assignments/${assigned.json().assignment.id}`)).json().tasks.map((t: { imageKey: string }) => t.imageKey)).toEqual(['images/refused/a.jpg']);
+      // the re-listing it queued fails for good with the same sentence, and is not retried
+      await drainJobs(s.ctx);
+      const jobs = await s.ctx.db.query<{ state: string; last_error: string }>('SELECT state, last_error FROM jobs WHERE subject = $1', [sourceSyncSubject(listed.id)]);
+      expect(jobs).toEqual([{ state: 'failed', last_error: 'S3 storage: the secret access key was refused by the S3 server' }]);
     } finally {
       await admin('PUT', '/api/settings/s3.secretAccessKey', { value: s3.secretAccessKey });
     }

@@ -11,7 +11,7 @@ import { envelope, fleetNotFound, iso, managerOf, Pagination } from './http.js';
  * - `s3.bucket`: the bucket (default "labelfleet"); with local storage, a folder under `<data dir>/storage/`
  * - `s3.endpoint` (an S3-compatible server, addressed path-style), `s3.region`, `s3.accessKeyId`, `s3.secretAccessKey`:
  *   the S3 connection; without keys the AWS SDK's own chain (environment, profile, instance role) applies
- * - `fleet.sourceRescanSeconds`: how old a source listing may get before an assignment lists again (default 60; 0: only on sync)
+ * - `fleet.sourceRescanSeconds`: how old a source listing may get before an assignment queues a re-listing job (default 60; 0: only on sync)
  * - `quality.accuracyThreshold`: gold accuracy below which an annotator is flagged (default 0.7)
  * - `fleet.publicUrl`: the address annotators open to label (default http://<host>:<port>)
  */

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainJobs } from '../../jobs/worker.js';
 import { startTestServer, type TestServer } from '../../testing/harness.js';
 import { IMAGE_CHOICES, seedFiles, signIn, startAnnotator, withCookie, type Call } from './fleet-fixtures.js';
+import { sourceSyncSubject } from './source-sync.js';
 
 let s: TestServer;
 let admin: Call;
@@ -40,15 +44,24 @@ describe('source listing', () => {
     expect((await admin('GET', `/api/workflows/${wf.id}`)).json()).toMatchObject({ totalImagesAvailable: 3, totalImagesAssigned: 3 });
   });
 
-  it('lists again on assignment once the listing is older than fleet.sourceRescanSeconds', async () => {
+  it('queues a re-listing job on assignment once the listing is older than fleet.sourceRescanSeconds', async () => {
     seedFiles(s, 'images/stale', ['a.jpg']);
     const wf = (await admin('POST', '/api/workflows', { name: 'Stale', labelingConfigId: configId, s3SourcePath: 'images/stale/', s3ExportPath: 'out/stale', imagesPerProject: 5, autoAssign: false })).json();
     expect((await assign(wf.id)).statusCode).toBe(200);
     seedFiles(s, 'images/stale', ['b.jpg', 'c.jpg']);
     expect((await assign(wf.id)).statusCode).toBe(409);
+    const jobs = () => s.ctx.db.query<{ state: string }>('SELECT state FROM jobs WHERE subject = $1 ORDER BY id', [sourceSyncSubject(wf.id)]);
+    expect(await jobs()).toEqual([]);
 
-    // time passes: the listing is older than the default 60 s
+    // time passes: the listing is older than the default 60 s. The assignment does not wait for a listing: it
+    // hands out what is recorded (nothing) and queues one job, however many assignments notice
     await s.ctx.db.query(`UPDATE workflows SET source_listed_at = now() - interval '61 seconds' WHERE id = $1`, [wf.id]);
+    expect((await assign(wf.id)).statusCode).toBe(409);
+    expect((await assign(wf.id)).statusCode).toBe(409);
+    expect(await jobs()).toEqual([{ state: 'queued' }]);
+    expect(await drainJobs(s.ctx)).toBe(1);
+    expect(await jobs()).toEqual([{ state: 'done' }]);
+    expect((await admin('GET', `/api/workflows/${wf.id}`)).json()).toMatchObject({ totalImagesAvailable: 3, totalImagesAssigned: 1 });
     const later = await assign(wf.id);
     expect(later.statusCode).toBe(200);
     expect((await keysOf(later.json().assignment.id)).sort()).toEqual(['images/stale/b.jpg', 'images/stale/c.jpg']);
@@ -58,7 +71,43 @@ describe('source listing', () => {
     seedFiles(s, 'images/stale', ['d.jpg']);
     await s.ctx.db.query(`UPDATE workflows SET source_listed_at = now() - interval '1 day' WHERE id = $1`, [wf.id]);
     expect((await assign(wf.id)).statusCode).toBe(409);
+    expect(await jobs()).toHaveLength(1);
     await admin('PUT', '/api/settings/fleet.sourceRescanSeconds', { value: 60 });
+  });
+
+  it('marks items deleted from the source gone, never assigns them, and revives them when they come back', async () => {
+    seedFiles(s, 'images/vanish', ['Zebra.jpg', 'apple.jpg', 'Mango.jpg', 'banana.jpg', 'cherry.jpg']);
+    const wf = (await admin('POST', '/api/workflows', { name: 'Vanish', labelingConfigId: configId, s3SourcePath: 'images/vanish', s3ExportPath: 'out/vanish', imagesPerProject: 1, shuffleImages: false, autoAssign: false })).json();
+    expect(wf.totalImagesAvailable).toBe(5);
+    const first = await assign(wf.id);
+    const firstKey = (await keysOf(first.json().assignment.id))[0];
+
+    const dir = path.join(s.dataDir, 'storage', 'labelfleet', 'images', 'vanish');
+    const gone = ['Zebra.jpg', 'banana.jpg', 'cherry.jpg'].filter((n) => `images/vanish/${n}` !== firstKey).slice(0, 2);
+    for (const n of [...gone, firstKey.split('/').pop()!]) fs.rmSync(path.join(dir, n));
+    const synced = (await admin('POST', `/api/workflows/${wf.id}/sync`)).json();
+    // the assigned item stays assigned though its object went; the two unassigned deletions are gone
+    expect(synced).toMatchObject({ added: 0, workflow: { totalImagesAvailable: 3, totalImagesAssigned: 1 } });
+    const statuses = await s.ctx.db.query<{ item_key: string; status: string }>('SELECT item_key, status FROM workflow_items WHERE workflow_id = $1 ORDER BY item_key', [wf.id]);
+    expect(statuses.filter((r) => r.status === 'gone').map((r) => r.item_key).sort()).toEqual(gone.map((n) => `images/vanish/${n}`).sort());
+
+    const handed: string[] = [firstKey];
+    for (;;) {
+      const res = await assign(wf.id);
+      if (res.statusCode === 409) break;
+      handed.push(...(await keysOf(res.json().assignment.id)));
+    }
+    expect(handed).toHaveLength(3);
+    for (const n of gone) expect(handed).not.toContain(`images/vanish/${n}`);
+
+    // reconcile recomputes the counters the same way
+    expect((await admin('POST', '/api/reconcile')).statusCode).toBe(200);
+    expect((await admin('GET', `/api/workflows/${wf.id}`)).json()).toMatchObject({ totalImagesAvailable: 3, totalImagesAssigned: 3 });
+
+    // uploaded again: available again, and handed out
+    seedFiles(s, 'images/vanish', [gone[0]]);
+    expect((await admin('POST', `/api/workflows/${wf.id}/sync`)).json()).toMatchObject({ added: 0, workflow: { totalImagesAvailable: 4, totalImagesAssigned: 3 } });
+    expect(await keysOf((await assign(wf.id)).json().assignment.id)).toEqual([`images/vanish/${gone[0]}`]);
   });
 
   it('keeps a folder prefix from matching its siblings', async () => {

@@ -43,6 +43,19 @@ describe('validation rules of the LabelFleet API text', () => {
     ]);
     const page = (await admin('GET', '/api/roles?limit=500&offset=0')).json();
     expect(page.pagination).toEqual({ total: 1, limit: 500, offset: 0, hasMore: false });
+    // every list of the text pages the same way
+    const lists = ['/api/annotators', '/api/workflows', '/api/labeling-configs', '/api/gold-tasks', '/api/assignments', '/api/rejections', '/api/events', '/api/settings'];
+    await expectAll(lists.flatMap((url): Case[] => [
+      ['GET', `${url}?limit=0`, undefined, 400, 'limit'],
+      ['GET', `${url}?limit=501`, undefined, 400, 'limit'],
+      ['GET', `${url}?offset=-1`, undefined, 400, 'offset'],
+    ]));
+    for (const url of lists) {
+      const res = await admin('GET', `${url}?limit=500&offset=0`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().pagination).toMatchObject({ limit: 500, offset: 0, hasMore: false });
+      expect((await admin('GET', url)).json().pagination.limit).toBe(100);
+    }
   });
 
   it('roles', async () => {
