@@ -23,7 +23,8 @@ describeE2E('creating a project', () => {
     await logIn(page, server);
     await page.getByRole('link', { name: 'Create project' }).first().click();
     const cards = page.getByRole('radiogroup', { name: 'Templates' }).getByRole('radio');
-    expect(await cards.count()).toBe(TEMPLATES.length);
+    // the page's chunk loads after the click (routes are lazy): count once the gallery is there
+    await expect.poll(() => cards.count()).toBe(TEMPLATES.length);
     const preview = page.getByLabel('Preview');
     for (const [i, template] of TEMPLATES.entries()) {
       await cards.nth(i).click();
