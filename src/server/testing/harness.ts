@@ -107,3 +107,14 @@ export async function makeProject(s: TestServer, opts: { config?: string; tasks?
   }
   return { id, taskIds };
 }
+
+/** Polls `check` until it returns something truthy (jobs, events and background work the tests wait for). */
+export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what = 'condition', timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

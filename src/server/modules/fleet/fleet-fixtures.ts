@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { TestServer } from '../../testing/harness.js';
+import { waitFor, type TestServer } from '../../testing/harness.js';
 
 /** Test helpers for the LabelFleet API: sign in the NextAuth way, call with the cookie, seed storage, wait. */
 
@@ -53,16 +53,7 @@ export function readBucketFile(s: TestServer, key: string): string {
   return fs.readFileSync(path.join(s.dataDir, 'storage', 'labelfleet', key), 'utf8');
 }
 
-/** Polls until `check` holds (the workspace start finishes after its reply). */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what = 'condition', timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { waitFor };
 
 export const IMAGE_CHOICES = `<View><Image name="image" value="$image"/><Choices name="label" toName="image"><Choice value="cat"/><Choice value="dog"/></Choices></View>`;
 

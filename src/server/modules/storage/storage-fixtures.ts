@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { startWorkers, type Workers } from '../../jobs/worker.js';
-import { startTestServer, type TestServer } from '../../testing/harness.js';
+import { startTestServer, waitFor, type TestServer } from '../../testing/harness.js';
 
 /** Test setup shared by the local files and S3 storage suites. */
 
@@ -47,16 +47,7 @@ export async function syncStorage(s: TestServer, type: string, id: number, kind:
   return res.json();
 }
 
-/** Polls until `check` holds. */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what = 'condition', timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor };
 
 /** Waits until the storage jobs queued so far (export writes of annotation events) have run. */
 export async function storageJobsDone(s: TestServer): Promise<void> {
